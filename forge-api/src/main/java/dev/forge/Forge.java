@@ -1,0 +1,232 @@
+package dev.forge;
+
+import dev.forge.spi.Datastore;
+import dev.forge.spi.EngineConfig;
+import dev.forge.spi.EngineStats;
+import dev.forge.spi.ScriptEngine;
+import dev.forge.spi.ScriptEngineProvider;
+import dev.forge.spi.ScriptStore;
+import dev.forge.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The entry point: runs tenants' scripts for the host.
+ *
+ * <pre>{@code
+ * try (Forge forge = Forge.builder().build()) {
+ *     forge.scripts().put(Script.of("acme", "route", ScriptKind.SCRIPT,
+ *             "function main(data) { data.routing.note = 'hi'; return data; }"));
+ *     Outcome outcome = forge.invoke("acme/route", "{\"routing\":{}}");
+ * }
+ * }</pre>
+ *
+ * <p>The engine is found with {@link ServiceLoader} (add {@code forge-engine-v8}) unless the builder is
+ * given one. Scripts are looked up in the {@link ScriptStore} on every call, so replacing a script in the
+ * store takes effect on the next call, in a fresh isolate.
+ *
+ * <p>Every misbehaviour of a script is an {@link Outcome}; {@code invoke} throws only for the host's
+ * mistakes: an unknown script id, a closed Forge, or bad arguments.
+ *
+ * <p>Thread-safety: thread-safe; one instance serves the whole host. {@link #close()} closes the engine
+ * it made, never the store, datastore or transport the host passed in.
+ */
+public final class Forge implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Forge.class);
+
+    private final ScriptStore store;
+    private final ScriptEngine engine;
+    private final Limits limits;
+    private final EngineOptions engineOptions;
+    private final Datastore datastore;
+    private final Transport transport;
+    private final String engineName;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Forge(Builder b, ScriptEngineProvider provider) {
+        this.store = b.store != null ? b.store : new InMemoryScriptStore();
+        this.limits = b.limits;
+        this.engineOptions = b.engineOptions;
+        this.datastore = b.datastore;
+        this.transport = b.transport;
+        this.engineName = provider.name();
+        this.engine = Objects.requireNonNull(provider.create(new EngineConfig(b.limits, b.engineOptions, b.listener)),
+                () -> "engine provider " + provider.name() + " returned no engine");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The store scripts are looked up in. */
+    public ScriptStore scripts() {
+        return store;
+    }
+
+    /**
+     * Stores the script (replacing one with the same id) and returns it, for chaining. A replaced
+     * script's isolates are closed.
+     */
+    public Script load(Script script) {
+        Objects.requireNonNull(script, "script");
+        Optional<Script> previous = store.find(script.id());
+        store.put(script);
+        if (previous.isPresent() && !previous.get().version().equals(script.version())) {
+            engine.evict(script.id());
+        }
+        return script;
+    }
+
+    /** Runs the script with this id on {@code dataJson}, with the script's limits and the default timeout action. */
+    public Outcome invoke(String scriptId, String dataJson) {
+        return invoke(Invocation.builder(scriptId).data(dataJson).build());
+    }
+
+    /**
+     * Runs an invocation and waits for its outcome. On a platform thread with a free isolate, the script
+     * runs on the calling thread.
+     *
+     * @throws IllegalArgumentException if the store has no script with that id
+     * @throws IllegalStateException if this Forge is closed
+     */
+    public Outcome invoke(Invocation invocation) {
+        long start = System.nanoTime();
+        return engine.invoke(resolve(invocation), invocation, start);
+    }
+
+    /** Runs an invocation on the engine's threads; the future completes with its outcome. */
+    public CompletableFuture<Outcome> invokeAsync(Invocation invocation) {
+        long start = System.nanoTime();
+        return engine.invokeAsync(resolve(invocation), invocation, start);
+    }
+
+    private Script resolve(Invocation invocation) {
+        Objects.requireNonNull(invocation, "invocation");
+        if (closed.get()) {
+            throw new IllegalStateException("Forge is closed");
+        }
+        return store.find(invocation.scriptId()).orElseThrow(() -> new IllegalArgumentException(
+                "scriptId: no script '" + invocation.scriptId() + "' in the script store; load it first"));
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public EngineOptions engineOptions() {
+        return engineOptions;
+    }
+
+    /** The datastore given to the builder, if any. */
+    public Optional<Datastore> datastore() {
+        return Optional.ofNullable(datastore);
+    }
+
+    /** The transport given to the builder, if any. */
+    public Optional<Transport> transport() {
+        return Optional.ofNullable(transport);
+    }
+
+    /** The engine's name, e.g. {@code v8}. */
+    public String engineName() {
+        return engineName;
+    }
+
+    public EngineStats stats() {
+        return engine.stats();
+    }
+
+    /** Closes the engine: invocations still queued end as cancelled. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            engine.close();
+        }
+    }
+
+    /** Builds a {@link Forge}. Not thread-safe. */
+    public static final class Builder {
+        private ScriptEngineProvider engine;
+        private ScriptStore store;
+        private Limits limits = Limits.DEFAULT;
+        private EngineOptions engineOptions = EngineOptions.DEFAULT;
+        private InvocationListener listener = InvocationListener.NONE;
+        private Datastore datastore;
+        private Transport transport;
+
+        private Builder() {
+        }
+
+        /** The engine to use instead of the one {@link ServiceLoader} finds. */
+        public Builder engine(ScriptEngineProvider provider) {
+            this.engine = Objects.requireNonNull(provider, "engine");
+            return this;
+        }
+
+        /** Where scripts are kept; an {@link InMemoryScriptStore} by default. */
+        public Builder scriptStore(ScriptStore value) {
+            this.store = Objects.requireNonNull(value, "scriptStore");
+            return this;
+        }
+
+        /** Limits for scripts that carry none of their own; {@link Limits#DEFAULT} by default. */
+        public Builder limits(Limits value) {
+            this.limits = Objects.requireNonNull(value, "limits");
+            return this;
+        }
+
+        public Builder engineOptions(EngineOptions value) {
+            this.engineOptions = Objects.requireNonNull(value, "engineOptions");
+            return this;
+        }
+
+        public Builder listener(InvocationListener value) {
+            this.listener = Objects.requireNonNull(value, "listener");
+            return this;
+        }
+
+        public Builder datastore(Datastore value) {
+            this.datastore = Objects.requireNonNull(value, "datastore");
+            return this;
+        }
+
+        public Builder transport(Transport value) {
+            this.transport = Objects.requireNonNull(value, "transport");
+            return this;
+        }
+
+        /**
+         * Builds Forge and starts its engine.
+         *
+         * @throws IllegalStateException if no engine was given and none is on the class path
+         */
+        public Forge build() {
+            return new Forge(this, engine != null ? engine : discover());
+        }
+
+        private static ScriptEngineProvider discover() {
+            List<ScriptEngineProvider> found = new ArrayList<>();
+            ServiceLoader.load(ScriptEngineProvider.class).forEach(found::add);
+            if (found.isEmpty()) {
+                throw new IllegalStateException("No Forge script engine found: add dev.forge:forge-engine-v8 to the "
+                        + "class path, or pass an engine to Forge.builder().engine(...)");
+            }
+            found.sort(Comparator.comparing(ScriptEngineProvider::name));
+            if (found.size() > 1) {
+                LOG.warn("Several Forge script engines found ({}); using {}. Pass one to Forge.builder().engine(...) to choose.",
+                        found.stream().map(ScriptEngineProvider::name).toList(), found.get(0).name());
+            }
+            return found.get(0);
+        }
+    }
+}

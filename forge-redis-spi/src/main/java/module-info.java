@@ -1,0 +1,6 @@
+/** Filled by a later issue; it builds now so that the reactor has its final shape. */
+module dev.forge.redis {
+    requires transitive dev.forge.api;
+
+    exports dev.forge.redis;
+}
