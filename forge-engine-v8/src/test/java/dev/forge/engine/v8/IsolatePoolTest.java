@@ -133,4 +133,56 @@ class IsolatePoolTest {
             assertEquals("480 Temporarily Unavailable", assertInstanceOf(Outcome.TimedOut.class, o).action().toString());
         }
     }
+
+    @Test
+    void manyThreadsEachGetTheirOwnAnswer() throws Exception {
+        EngineOptions options = EngineOptions.builder().threads(2).concurrencyPerScript(3).maxIsolates(4).build();
+        try (Forge forge = forge(options)) {
+            for (int s = 0; s < 3; s++) {
+                forge.load(Script.of("t" + s, "s.js", ScriptKind.SCRIPT, "function main(d) { return {v: d.i * " + (s + 2) + "}; }"));
+            }
+            int threads = 6;
+            int each = 300;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    int wrong = 0;
+                    for (int i = 0; i < each; i++) {
+                        int s = (thread + i) % 3;
+                        Invocation inv = Invocation.builder("t" + s + "/s.js").data("{\"i\":" + i + "}").build();
+                        Outcome o = i % 2 == 0 ? forge.invoke(inv) : forge.invokeAsync(inv).join();
+                        if (!(o instanceof Outcome.Ok ok) || !ok.dataJson().equals("{\"v\":" + i * (s + 2) + "}")) {
+                            wrong++;
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : results) {
+                assertEquals(0, f.get());
+            }
+            pool.shutdown();
+            assertTrue(forge.stats().liveIsolates() <= 4, forge.stats().toString());
+            assertEquals(0, forge.stats().queued(), forge.stats().toString());
+            assertEquals(0, forge.stats().busyIsolates(), forge.stats().toString());
+        }
+    }
+
+    @Test
+    void theListenerSeesEveryOutcome() {
+        List<dev.forge.InvocationListener.InvocationEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Forge forge = Forge.builder().engine(new V8EngineProvider()).listener(events::add).build()) {
+            forge.load(Script.of("t", "s.js", ScriptKind.SCRIPT, "function main(d) { if (d.no) throw '486 Busy Here'; return d; }"));
+            forge.invoke(Invocation.builder("t/s.js").data("{}").callId("c1").build());
+            forge.invoke(Invocation.builder("t/s.js").data("{\"no\":1}").callId("c2").build());
+        }
+        assertEquals(2, events.size());
+        assertTrue(events.get(0).coldStart());
+        assertEquals("c1", events.get(0).callId());
+        assertTrue(events.get(0).outcome().isOk());
+        assertEquals(false, events.get(1).coldStart());
+        assertEquals("rejected", events.get(1).outcome().name());
+    }
 }
