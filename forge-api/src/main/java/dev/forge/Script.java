@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A tenant's script: what the host stores and Forge runs.
@@ -22,9 +24,10 @@ import java.util.Objects;
  * @param source  the JavaScript source
  * @param version the content hash (computed by {@link #of})
  * @param limits  limits for this script, or {@code null} for the defaults
+ * @param env     variables the host assigns to the script, read-only in its {@code env} object
  */
 public record Script(String id, String tenant, String name, ScriptKind kind, String source, String version,
-                     Limits limits) {
+                     Limits limits, Map<String, String> env) {
 
     public Script {
         requireText("id", id);
@@ -38,6 +41,7 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
             throw new IllegalArgumentException("source: empty for script '" + id + "'; a script needs a main function");
         }
         requireText("version", version);
+        env = env == null ? Map.of() : Map.copyOf(env);
     }
 
     /** A script whose id is {@code tenant/name}, with the default limits. */
@@ -51,12 +55,21 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
         if (source == null) {
             throw new IllegalArgumentException("source: missing for script '" + id + "'; give the JavaScript text");
         }
-        return new Script(id, tenant, name, kind, source, hash(kind, source), null);
+        return new Script(id, tenant, name, kind, source, hash(kind, source), null, Map.of());
     }
 
     /** A copy with its own limits. */
     public Script withLimits(Limits newLimits) {
-        return new Script(id, tenant, name, kind, source, version, newLimits);
+        return new Script(id, tenant, name, kind, source, version, newLimits, env);
+    }
+
+    /**
+     * A copy with these host-assigned variables. They are part of the version, since the script's
+     * isolate holds them.
+     */
+    public Script withEnv(Map<String, String> variables) {
+        Map<String, String> copy = Map.copyOf(Objects.requireNonNull(variables, "env"));
+        return new Script(id, tenant, name, kind, source, hash(kind, source + '\0' + new TreeMap<>(copy)), limits, copy);
     }
 
     /** The limits to apply: this script's own, else {@code defaults}. */
