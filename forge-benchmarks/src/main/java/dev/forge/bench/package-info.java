@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of Forge against raw Javet; run them as BENCHMARKS.md says.
+ */
+package dev.forge.bench;

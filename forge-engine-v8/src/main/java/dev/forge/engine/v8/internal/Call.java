@@ -1,0 +1,87 @@
+package dev.forge.engine.v8.internal;
+
+import dev.forge.InvocationListener;
+import dev.forge.Outcome;
+import dev.forge.Script;
+import dev.forge.ScriptException;
+import dev.forge.SipStatus;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One invocation in flight: its deadline, its timeout action and the future its caller waits on.
+ * Completes exactly once, from whichever thread gets there first (the isolate's owner or the watchdog).
+ *
+ * <p>Thread-safety: thread-safe; {@link #complete} is idempotent.
+ */
+final class Call {
+
+    final Script script;
+    final String dataJson;
+    final String callId;
+    final SipStatus timeoutAction;
+    final long startNanos;
+    final long deadlineNanos;
+    final CompletableFuture<Outcome> future = new CompletableFuture<>();
+    private final InvocationListener listener;
+    volatile long runStartNanos;
+    volatile boolean coldStart;
+
+    Call(Script script, String dataJson, String callId, SipStatus timeoutAction, long startNanos, long timeoutNanos,
+         InvocationListener listener) {
+        this.script = script;
+        this.dataJson = dataJson;
+        this.callId = callId;
+        this.timeoutAction = timeoutAction;
+        this.startNanos = startNanos;
+        this.deadlineNanos = startNanos + timeoutNanos;
+        this.listener = listener;
+    }
+
+    boolean isDone() {
+        return future.isDone();
+    }
+
+    long elapsedMicros() {
+        return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
+    }
+
+    void ok(String json) {
+        complete(new Outcome.Ok(json, elapsedMicros()));
+    }
+
+    void rejected(SipStatus status) {
+        complete(new Outcome.Rejected(status, elapsedMicros()));
+    }
+
+    void timedOut() {
+        complete(new Outcome.TimedOut(timeoutAction, elapsedMicros()));
+    }
+
+    void failed(ScriptException error) {
+        complete(new Outcome.Failed(error, elapsedMicros()));
+    }
+
+    void overloaded(SipStatus status, String why) {
+        complete(new Outcome.Overloaded(status, why, elapsedMicros()));
+    }
+
+    /** Completes with {@code outcome} unless already complete; tells the listener once. */
+    boolean complete(Outcome outcome) {
+        if (!future.complete(outcome)) {
+            return false;
+        }
+        long now = System.nanoTime();
+        long runStart = runStartNanos;
+        long queued = runStart == 0 ? now - startNanos : runStart - startNanos;
+        long run = runStart == 0 ? 0 : now - runStart;
+        try {
+            listener.onInvocation(new InvocationListener.InvocationEvent(script, callId, outcome,
+                    TimeUnit.NANOSECONDS.toMicros(queued), TimeUnit.NANOSECONDS.toMicros(run), coldStart));
+        } catch (RuntimeException e) {
+            V8Engine.LOG.warn("InvocationListener threw for script {}; ignored", script.id(), e);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.forge.engine.v8.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forge.ScriptException;
+import dev.forge.SipStatus;
+import dev.forge.internal.Json;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what the prelude hands back (one tagged string) into an outcome on a {@link Call}. Also decides
+ * what counts as a SIP rejection: a thrown string or error message that starts with a code from 300 to
+ * 699, or an array {@code [code, reason]}. Anything else a script throws is a failure.
+ *
+ * <p>Thread-safety: stateless.
+ */
+final class Results {
+
+    private static final Pattern SIP = Pattern.compile("\\s*([3-6]\\d\\d)(?:\\s+(.*?))?\\s*", Pattern.DOTALL);
+
+    private static final Map<Integer, String> PHRASES = Map.ofEntries(
+            Map.entry(300, "Multiple Choices"), Map.entry(301, "Moved Permanently"), Map.entry(302, "Moved Temporarily"),
+            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(402, "Payment Required"),
+            Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"), Map.entry(408, "Request Timeout"),
+            Map.entry(480, "Temporarily Unavailable"), Map.entry(484, "Address Incomplete"),
+            Map.entry(486, "Busy Here"), Map.entry(487, "Request Terminated"), Map.entry(488, "Not Acceptable Here"),
+            Map.entry(500, "Server Internal Error"), Map.entry(503, "Service Unavailable"),
+            Map.entry(600, "Busy Everywhere"), Map.entry(603, "Decline"), Map.entry(604, "Does Not Exist Anywhere"));
+
+    private static final String STACK_OVERFLOW = "Maximum call stack size exceeded";
+
+    private Results() {
+    }
+
+    /**
+     * Applies a settled result to {@code call}.
+     *
+     * @return false if the result says the call is still pending
+     */
+    static boolean apply(Call call, String result, String resourceName) {
+        if (result == null || result.isEmpty()) {
+            call.failed(new ScriptException(ScriptException.Kind.HOST, "the engine returned no result"));
+            return true;
+        }
+        String body = result.substring(1);
+        switch (result.charAt(0)) {
+            case 'O' -> call.ok(body);
+            case 'P' -> {
+                return false;
+            }
+            case 'S' -> thrownText(call, body, body, "", resourceName);
+            case 'A' -> thrownArray(call, body);
+            case 'E' -> thrownError(call, body, resourceName);
+            case 'D' -> call.future.completeExceptionally(new IllegalArgumentException("data: not valid JSON: " + body));
+            default -> call.failed(new ScriptException(ScriptException.Kind.HOST, "unexpected result tag " + result.charAt(0)));
+        }
+        return true;
+    }
+
+    /** The SIP status a thrown text stands for, or {@code null} if it is not a rejection. */
+    static SipStatus rejection(String text) {
+        Matcher m = SIP.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        int code = Integer.parseInt(m.group(1));
+        String reason = m.group(2);
+        if (reason == null || reason.isBlank()) {
+            reason = PHRASES.getOrDefault(code, "Rejected");
+        }
+        return new SipStatus(code, reason);
+    }
+
+    private static void thrownText(Call call, String text, String message, String stack, String resourceName) {
+        SipStatus sip = rejection(text);
+        if (sip != null) {
+            call.rejected(sip);
+            return;
+        }
+        int[] where = position(stack, resourceName);
+        call.failed(new ScriptException(ScriptException.Kind.RUNTIME, message, stack, where[0], where[1]));
+    }
+
+    private static void thrownArray(Call call, String json) {
+        JsonNode array = Json.parse("rejection", json);
+        if (array.size() >= 1 && array.get(0).canConvertToInt()) {
+            int code = array.get(0).asInt();
+            JsonNode reason = array.get(1);
+            if (code >= 300 && code <= 699 && array.get(0).isIntegralNumber()) {
+                String phrase = reason != null && reason.isTextual() && !reason.asText().isBlank()
+                        ? reason.asText() : PHRASES.getOrDefault(code, "Rejected");
+                call.rejected(new SipStatus(code, phrase));
+                return;
+            }
+        }
+        call.failed(new ScriptException(ScriptException.Kind.RUNTIME, "the script rejected with " + json
+                + "; a rejection is [code, reason] with a SIP code from 300 to 699"));
+    }
+
+    private static void thrownError(Call call, String json, String resourceName) {
+        JsonNode e = Json.parse("error", json);
+        String name = e.path("name").asText("");
+        String message = e.path("message").asText("");
+        String stack = e.path("stack").asText("");
+        if ("RangeError".equals(name) && message.contains(STACK_OVERFLOW)) {
+            int[] where = position(stack, resourceName);
+            call.failed(new ScriptException(ScriptException.Kind.STACK, "RangeError: " + message, stack, where[0], where[1]));
+            return;
+        }
+        String full = name.isEmpty() ? message : name + ": " + message;
+        thrownText(call, message, full, stack, resourceName);
+    }
+
+    /** Line and column of the first stack frame in the tenant's source; zeros when there is none. */
+    static int[] position(String stack, String resourceName) {
+        if (stack != null && !stack.isEmpty()) {
+            Matcher m = Pattern.compile(Pattern.quote(resourceName) + ":(\\d+):(\\d+)").matcher(stack);
+            if (m.find()) {
+                return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+            }
+        }
+        return new int[] {0, 0};
+    }
+}

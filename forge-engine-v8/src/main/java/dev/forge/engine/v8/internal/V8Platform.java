@@ -1,0 +1,67 @@
+package dev.forge.engine.v8.internal;
+
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.interop.options.V8Flags;
+import com.caoccao.javet.interop.options.V8RuntimeOptions;
+
+/**
+ * The process-wide side of V8: its flags, which must be set once, before the first isolate exists.
+ *
+ * <p>V8's heap ceiling is one flag for the whole process. Forge sets it from the first engine's largest
+ * heap limit (plus room for the prelude); each isolate's own limit is then enforced below it by the
+ * near-heap-limit callback and the watchdog's sampling. An engine created later that asks for more than
+ * the ceiling is refused with a message that says so.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class V8Platform {
+
+    /** The V8 stack limit per thread, in KiB; well inside a 1 MiB Java thread stack. */
+    static final int STACK_KIB = 512;
+
+    /** Room above a script's limit for Forge's own objects and for V8 to unwind after termination. */
+    private static final long HEADROOM_BYTES = 16L * 1024 * 1024;
+
+    private static long ceilingBytes;
+
+    private V8Platform() {
+    }
+
+    /**
+     * Makes sure V8 is set up for isolates of up to {@code heapBytes}; returns the heap ceiling in force.
+     *
+     * @throws IllegalStateException if V8 is already running with a lower ceiling
+     */
+    static synchronized long ensure(long heapBytes) {
+        long wanted = heapBytes + HEADROOM_BYTES;
+        if (ceilingBytes == 0) {
+            V8Flags flags = V8RuntimeOptions.V8_FLAGS;
+            if (!flags.isSealed()) {
+                int mib = (int) Math.min(Integer.MAX_VALUE, (wanted + (1 << 20) - 1) >> 20);
+                flags.setMaxHeapSize(mib);
+                flags.setCustomFlags("--stack-size=" + STACK_KIB);
+                ceilingBytes = (long) mib << 20;
+            } else {
+                ceilingBytes = (long) flags.getMaxHeapSize() << 20;
+                if (ceilingBytes == 0) {
+                    ceilingBytes = Long.MAX_VALUE;
+                }
+            }
+        }
+        if (heapBytes > ceilingBytes) {
+            throw new IllegalStateException("memory: " + (heapBytes >> 20) + "m is above this process's V8 heap ceiling of "
+                    + (ceilingBytes >> 20) + "m, which the first Forge engine fixed; give the largest limit to the "
+                    + "first Forge built in this JVM");
+        }
+        return ceilingBytes;
+    }
+
+    static V8Runtime newRuntime() throws JavetException {
+        V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
+        runtime.setLogger(JavetLogs.INSTANCE);
+        runtime.setPromiseRejectCallback((event, promise, value) -> { });
+        return runtime;
+    }
+}
