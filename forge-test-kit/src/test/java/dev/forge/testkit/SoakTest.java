@@ -148,8 +148,8 @@ class SoakTest {
                 return new Step("soak/echo.js", "{\"routing\":{\"n\":" + n + "}}",
                         o -> o instanceof Outcome.Ok ok && ok.data().toString().equals(expected), "return " + expected);
             case 1:
-                String data = "{\"routing\":{\"egress_routing\":[{\"id\":\"b\",\"rate\":0." + (500 + n)
-                        + "},{\"id\":\"a\",\"rate\":0." + (100 + n % 400) + "}]}}";
+                String data = "{\"routing\":{\"egress_routing\":[{\"id\":\"b\",\"rate\":" + (0.5 + n / 1e4)
+                        + "},{\"id\":\"a\",\"rate\":" + (0.1 + n / 1e4) + "}]}}";
                 return new Step("soak/lcr.js", data,
                         o -> o instanceof Outcome.Ok ok && ok.data().at("/routing/egress_routing/0/id").asText().equals("a"),
                         "put route a first");

@@ -3,6 +3,7 @@ package dev.forge.testkit.cli;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.Invocation;
+import dev.forge.InvocationListener;
 import dev.forge.Limits;
 import dev.forge.Outcome;
 
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,30 +49,40 @@ final class DemoCommand {
                 .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
                 .concurrencyPerScript(threads)
                 .build();
-        try (Forge forge = Forge.builder().limits(Limits.DEFAULT).engineOptions(engine).build()) {
+        // The listener hears of each outcome before invoke returns, so a call's line can say it built an isolate.
+        Set<String> coldStarts = ConcurrentHashMap.newKeySet();
+        InvocationListener listener = event -> {
+            if (event.coldStart() && event.callId() != null) {
+                coldStarts.add(event.callId());
+            }
+        };
+        try (Forge forge = Forge.builder().limits(Limits.DEFAULT).engineOptions(engine).listener(listener).build()) {
             DemoScript.ALL.forEach(s -> forge.load(s.toScript()));
             out.printf(Locale.ROOT, "forge demo: %d calls, seed %d, %d caller threads, engine %s%n", count, seed,
                     threads, forge.engineName());
             out.printf(Locale.ROOT, "%5s  %-18s %-14s %9s  %s%n", "call", "script", "outcome", "µs", "decision");
-            Result[] results = route(forge, calls, threads, out);
+            Result[] results = route(forge, calls, threads, coldStarts, out);
             DemoSummary.print(out, List.of(results), forge.stats());
         }
         out.flush();
         return ExitCode.OK;
     }
 
-    private static Result[] route(Forge forge, List<DemoCalls.Call> calls, int threads, PrintStream out)
+    private static Result[] route(Forge forge, List<DemoCalls.Call> calls, int threads, Set<String> coldStarts,
+                                  PrintStream out)
             throws InterruptedException {
         Result[] results = new Result[calls.size()];
         AtomicInteger next = new AtomicInteger();
         Runnable caller = () -> {
             for (int i = next.getAndIncrement(); i < calls.size(); i = next.getAndIncrement()) {
                 DemoCalls.Call call = calls.get(i);
-                Outcome outcome = forge.invoke(invocation(call));
+                Invocation invocation = invocation(call);
+                Outcome outcome = forge.invoke(invocation);
                 results[i] = new Result(call, outcome);
-                String line = String.format(Locale.ROOT, "%5d  %-18s %-14s %9d  %s", call.number(),
+                String line = String.format(Locale.ROOT, "%5d  %-18s %-14s %9d  %s%s", call.number(),
                         call.script().name(), DemoSummary.outcomeKey(outcome), outcome.micros(),
-                        DemoDecision.describe(call.data(), outcome));
+                        DemoDecision.describe(call.data(), outcome),
+                        coldStarts.contains(invocation.callId()) ? "  [cold start]" : "");
                 synchronized (out) {
                     out.println(line);
                 }

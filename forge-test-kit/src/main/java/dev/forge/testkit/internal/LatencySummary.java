@@ -25,7 +25,8 @@ public record LatencySummary(int count, long p50, long p90, long p99, long p999,
 
     /** The nearest-rank percentile: the smallest value with at least {@code p}% of values at or below it. */
     static long rank(long[] sorted, double p) {
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        // the epsilon keeps 99.9% of 1000 at rank 999: 99.9 / 100 * 1000 is 999.0000000000001 in doubles
+        int index = (int) Math.ceil(p / 100.0 * sorted.length - 1e-9) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 }
