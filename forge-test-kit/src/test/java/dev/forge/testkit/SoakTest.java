@@ -16,13 +16,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SoakTest {
 
+    private static final Duration HANG_GUARD = Duration.ofMinutes(4);
     private static final int HOSTILE = Integer.getInteger("forge.soak.hostile", 1000);
     private static final int MAX_ISOLATES = 6;
     private static final int EXTRA_THREADS = 32;
@@ -59,11 +63,14 @@ class SoakTest {
             Queue<String> wrong = new ConcurrentLinkedQueue<>();
             Queue<String> unbounded = new ConcurrentLinkedQueue<>();
             AtomicInteger next = new AtomicInteger();
+            Map<String, String> inFlight = new ConcurrentHashMap<>();
             Runnable caller = () -> {
                 for (int i = next.getAndIncrement(); i < plan.size(); i = next.getAndIncrement()) {
                     Step step = plan.get(i);
+                    inFlight.put(Thread.currentThread().getName(), "#" + i + " " + step.script());
                     Outcome outcome = forge.invoke(Invocation.builder(step.script()).data(step.data())
                             .timeout(step.script().equals("soak/loop.js") ? Duration.ofMillis(50) : null).build());
+                    inFlight.remove(Thread.currentThread().getName());
                     if (!step.expected().test(outcome)) {
                         wrong.add("#" + i + " " + step.script() + " should " + step.expectation() + " but "
                                 + OutcomeAssert.describe(outcome));
@@ -78,12 +85,16 @@ class SoakTest {
                     }
                 }
             };
-            Thread a = new Thread(caller, "soak-caller-a");
-            Thread b = new Thread(caller, "soak-caller-b");
-            a.start();
-            b.start();
-            a.join();
-            b.join();
+            List<Thread> callers = List.of(new Thread(caller, "soak-caller-a"), new Thread(caller, "soak-caller-b"));
+            for (Thread t : callers) {
+                t.setDaemon(true); // a caller stuck in the engine must not keep the test JVM alive
+                t.start();
+            }
+            for (Thread t : callers) {
+                // Not a speed check: a hang guard, far above the ~30 s the soak takes, that names the stuck call.
+                t.join(HANG_GUARD.toMillis());
+                assertFalse(t.isAlive(), () -> "an invocation never returned: " + inFlight);
+            }
 
             assertTrue(wrong.isEmpty(), () -> wrong.size() + " wrong outcomes, first: " + List.copyOf(wrong).subList(0,
                     Math.min(10, wrong.size())));
