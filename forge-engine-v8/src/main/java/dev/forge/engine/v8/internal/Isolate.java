@@ -91,7 +91,8 @@ final class Isolate implements AutoCloseable {
 
     private void load(Call call) {
         runtime.setNearHeapLimitCallback((current, initial) -> {
-            kill(Kill.MEMORY, "the script's heap reached the " + (heapLimit >> 20) + " MiB limit");
+            kill(Kill.MEMORY, "the script's heap reached V8's ceiling of " + (current >> 20) + " MiB (its limit is "
+                    + (heapLimit >> 20) + " MiB)");
             return current + (32L << 20);
         });
         begin(call);
@@ -287,16 +288,24 @@ final class Isolate implements AutoCloseable {
         }
     }
 
-    /** Called by the watchdog while this isolate runs: checks heap and ArrayBuffer memory. */
-    void sampleMemory(long now) {
+    /**
+     * Called by the watchdog while this isolate runs: true if a memory sample is due, in which case the
+     * watchdog has {@link #sampleMemory()} run off its own thread (asking V8 can take milliseconds).
+     */
+    boolean memorySampleDue(long now) {
         if (now - runStartNanos < Watchdog.SAMPLE_NANOS) {
-            return;
+            return false;
         }
         long requested = statsRequestedNanos;
         if (requested != 0 && now - requested < STATS_STALE_NANOS) {
-            return;
+            return false;
         }
         statsRequestedNanos = now;
+        return true;
+    }
+
+    /** Asks V8 for heap statistics; they arrive at V8's next interrupt check and are checked against the limit. */
+    void sampleMemory() {
         CompletableFuture<V8HeapStatistics> stats;
         try {
             stats = runtime.getV8HeapStatistics();
