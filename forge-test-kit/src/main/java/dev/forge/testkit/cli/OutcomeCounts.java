@@ -5,8 +5,6 @@ import dev.forge.Outcome;
 import dev.forge.internal.Json;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -56,14 +54,6 @@ final class OutcomeCounts {
             }
         }
         return text.length() == 0 ? "none" : text.toString();
-    }
-
-    Map<String, Long> asMap() {
-        Map<String, Long> map = new LinkedHashMap<>();
-        for (int i = 0; i < NAMES.length; i++) {
-            map.put(NAMES[i], counts[i]);
-        }
-        return map;
     }
 
     private static int index(String name) {
