@@ -47,7 +47,11 @@ final class Isolate implements AutoCloseable {
     private V8ValueFunction[] hostFunctions;
     private int nextId;
 
+    /** Guards termination requests against close: V8 must never be asked anything about a freed isolate. */
     private final Object killLock = new Object();
+    /** Guards memory sampling against close, without ever holding {@link #killLock} while V8 answers. */
+    private final Object sampleLock = new Object();
+    private volatile boolean closed;
     private volatile long deadline;
     private volatile Call current;
     private volatile long runStartNanos;
@@ -266,6 +270,9 @@ final class Isolate implements AutoCloseable {
                 return;
             }
             call = current;
+            if (closed) {
+                return;
+            }
             if (kill == Kill.NONE) {
                 kill = Kill.TIMEOUT;
             }
@@ -280,6 +287,9 @@ final class Isolate implements AutoCloseable {
     /** Terminates whatever runs now for {@code why}; any thread. */
     void kill(Kill why, String message) {
         synchronized (killLock) {
+            if (closed) {
+                return;
+            }
             if (kill == Kill.NONE) {
                 kill = why;
                 killMessage = message;
@@ -307,10 +317,17 @@ final class Isolate implements AutoCloseable {
     /** Asks V8 for heap statistics; they arrive at V8's next interrupt check and are checked against the limit. */
     void sampleMemory() {
         CompletableFuture<V8HeapStatistics> stats;
-        try {
-            stats = runtime.getV8HeapStatistics();
-        } catch (RuntimeException e) {
-            return;
+        synchronized (sampleLock) {
+            if (closed || deadline == 0) {
+                statsRequestedNanos = 0;
+                return;
+            }
+            try {
+                stats = runtime.getV8HeapStatistics();
+            } catch (RuntimeException e) {
+                statsRequestedNanos = 0;
+                return;
+            }
         }
         stats.thenAccept(s -> {
             statsRequestedNanos = 0;
@@ -403,6 +420,15 @@ final class Isolate implements AutoCloseable {
     @Override
     public void close() {
         watchdog.unregister(this);
+        synchronized (killLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        synchronized (sampleLock) {
+            // waits for a sample in flight; any later one sees closed
+        }
         for (Call call : pending.values()) {
             call.failed(new ScriptException(ScriptException.Kind.CANCELLED, "the isolate was closed while the invocation waited"));
         }
