@@ -122,6 +122,8 @@ class V8EngineTest {
         assertEquals(ScriptException.Kind.RUNTIME, e.kind());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().startsWith("TypeError"), e.getMessage());
+        assertTrue(e.scriptStack().contains("at main (s.js:2:"), e.scriptStack());
+        assertTrue(!e.scriptStack().contains("forge:prelude"), "Forge's frames are not the tenant's: " + e.scriptStack());
     }
 
     @Test

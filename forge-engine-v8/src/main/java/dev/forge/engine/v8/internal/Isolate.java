@@ -36,6 +36,7 @@ final class Isolate implements AutoCloseable {
     enum Kill { NONE, TIMEOUT, MEMORY }
 
     private static final long STATS_STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     final ScriptRunner runner;
     private final V8Runtime runtime;
@@ -230,10 +231,15 @@ final class Isolate implements AutoCloseable {
     }
 
     private void begin(Call call) {
+        watch(call.deadlineNanos, call);
+    }
+
+    /** Puts the isolate under the watchdog until {@link #end()}; nothing runs JavaScript outside such a window. */
+    private void watch(long until, Call call) {
         current = call;
         runStartNanos = System.nanoTime();
-        deadline = call.deadlineNanos;
-        watchdog.armed(call.deadlineNanos);
+        deadline = until;
+        watchdog.armed(until);
     }
 
     /** Stops the watch; returns a kill that raced with the end of execution. */
@@ -262,24 +268,27 @@ final class Isolate implements AutoCloseable {
         healthy = probe();
     }
 
-    /** Called by the watchdog: the deadline {@code expected} passed while this isolate ran. */
+    /**
+     * Called by the watchdog, again and again, while the isolate runs past its deadline {@code expected}:
+     * the first time the call times out; every time V8 is asked to terminate. Repeating matters: a
+     * termination requested while another thread briefly holds the isolate's lock (V8 answering a
+     * statistics request) can be lost, and a loop that is never terminated would hold the thread forever.
+     */
     void expire(long expected) {
         Call call;
+        boolean first;
         synchronized (killLock) {
-            if (deadline != expected) {
+            if (deadline != expected || closed) {
                 return;
             }
             call = current;
-            if (closed) {
-                return;
-            }
-            if (kill == Kill.NONE) {
+            first = kill == Kill.NONE;
+            if (first) {
                 kill = Kill.TIMEOUT;
             }
-            deadline = 0;
             runtime.terminateExecution();
         }
-        if (call != null) {
+        if (first && call != null) {
             call.timedOut();
         }
     }
@@ -354,17 +363,27 @@ final class Isolate implements AutoCloseable {
         runtime.cancelTerminateExecution();
     }
 
-    /** After a timeout: is the isolate still usable, and within its memory? */
+    /**
+     * After a timeout: is the isolate still usable, and within its memory? The probe runs JavaScript, and
+     * V8 may run microtasks a terminated call left behind when it returns, so it is watched like a call.
+     */
     private boolean probe() {
+        if (runtime.isDead() || runtime.isClosed()) {
+            return false;
+        }
+        long probeDeadline = System.nanoTime() + PROBE_NANOS;
+        watch(probeDeadline, null);
         try {
-            if (runtime.isDead() || runtime.isClosed()) {
+            runtime.getExecutor("0").executeVoid();
+            if (end() != Kill.NONE) {
+                cancelTermination();
                 return false;
             }
-            runtime.getExecutor("0").executeVoid();
-            CompletableFuture<V8HeapStatistics> stats = runtime.getV8HeapStatistics();
-            V8HeapStatistics s = stats.getNow(null);
+            V8HeapStatistics s = runtime.getV8HeapStatistics().getNow(null);
             return s == null || (s.getUsedHeapSize() <= heapLimit && s.getExternalMemory() <= heapLimit);
         } catch (JavetException | RuntimeException e) {
+            end();
+            cancelTermination();
             return false;
         }
     }

@@ -29,6 +29,8 @@ final class Watchdog implements AutoCloseable {
 
     static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How soon to terminate again an isolate that still runs past its deadline. */
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Set<Isolate> isolates = ConcurrentHashMap.newKeySet();
     private final PriorityBlockingQueue<Call> waiting =
@@ -91,6 +93,9 @@ final class Watchdog implements AutoCloseable {
                 running = true;
                 if (now - deadline >= 0) {
                     isolate.expire(deadline);
+                    if (now + RETRY_NANOS - next < 0) {
+                        next = now + RETRY_NANOS;
+                    }
                 } else {
                     if (deadline - next < 0) {
                         next = deadline;
