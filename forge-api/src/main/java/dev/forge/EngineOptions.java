@@ -10,6 +10,8 @@ import java.util.Objects;
  *   <li>{@code maxIsolates}: live isolates at most; idle ones are evicted least-recently-used;</li>
  *   <li>{@code concurrencyPerScript}: invocations of one script version in flight at once (a Script
  *       runs each in its own isolate of that version; never shared with another script);</li>
+ *   <li>{@code appInFlight}: invocations of one App (or Driver) in flight at once on its isolate,
+ *       interleaved at their awaits;</li>
  *   <li>{@code queuePerScript}: invocations waiting for a script beyond that; more are answered
  *       {@link Outcome.Overloaded} with {@code overloadStatus};</li>
  *   <li>{@code callerRuns}: a synchronous {@link Forge#invoke} on a platform thread runs the script on
@@ -22,12 +24,13 @@ import java.util.Objects;
  *
  * <p>Thread-safety: immutable.
  */
-public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScript, int queuePerScript,
+public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScript, int appInFlight, int queuePerScript,
                             SipStatus overloadStatus, boolean callerRuns, int consoleLines, int consoleLineChars) {
 
     public static final int DEFAULT_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     public static final int DEFAULT_MAX_ISOLATES = 256;
     public static final int DEFAULT_CONCURRENCY_PER_SCRIPT = 1;
+    public static final int DEFAULT_APP_IN_FLIGHT = 1024;
     public static final int DEFAULT_QUEUE_PER_SCRIPT = 1024;
     public static final int DEFAULT_CONSOLE_LINES = 100;
     public static final int DEFAULT_CONSOLE_LINE_CHARS = 4096;
@@ -38,6 +41,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
         positive("threads", threads);
         positive("maxIsolates", maxIsolates);
         positive("concurrencyPerScript", concurrencyPerScript);
+        positive("appInFlight", appInFlight);
         if (queuePerScript < 0) {
             throw new IllegalArgumentException("queuePerScript: must be 0 or more, got " + queuePerScript);
         }
@@ -54,7 +58,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
 
     public Builder toBuilder() {
         return new Builder().threads(threads).maxIsolates(maxIsolates).concurrencyPerScript(concurrencyPerScript)
-                .queuePerScript(queuePerScript).overloadStatus(overloadStatus).callerRuns(callerRuns)
+                .appInFlight(appInFlight).queuePerScript(queuePerScript).overloadStatus(overloadStatus).callerRuns(callerRuns)
                 .consoleLines(consoleLines).consoleLineChars(consoleLineChars);
     }
 
@@ -69,6 +73,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
         private int threads = DEFAULT_THREADS;
         private int maxIsolates = DEFAULT_MAX_ISOLATES;
         private int concurrencyPerScript = DEFAULT_CONCURRENCY_PER_SCRIPT;
+        private int appInFlight = DEFAULT_APP_IN_FLIGHT;
         private int queuePerScript = DEFAULT_QUEUE_PER_SCRIPT;
         private SipStatus overloadStatus = SipStatus.DEFAULT_OVERLOAD;
         private boolean callerRuns = true;
@@ -87,6 +92,11 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
 
         public Builder concurrencyPerScript(int v) {
             concurrencyPerScript = v;
+            return this;
+        }
+
+        public Builder appInFlight(int v) {
+            appInFlight = v;
             return this;
         }
 
@@ -116,7 +126,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
         }
 
         public EngineOptions build() {
-            return new EngineOptions(threads, maxIsolates, concurrencyPerScript, queuePerScript, overloadStatus,
+            return new EngineOptions(threads, maxIsolates, concurrencyPerScript, appInFlight, queuePerScript, overloadStatus,
                     callerRuns, consoleLines, consoleLineChars);
         }
     }

@@ -3,6 +3,8 @@ package dev.forge;
 import dev.forge.spi.Datastore;
 import dev.forge.spi.EngineConfig;
 import dev.forge.spi.EngineStats;
+import dev.forge.spi.HostServices;
+import dev.forge.spi.ModuleRegistry;
 import dev.forge.spi.ScriptEngine;
 import dev.forge.spi.ScriptEngineProvider;
 import dev.forge.spi.ScriptStore;
@@ -57,10 +59,12 @@ public final class Forge implements AutoCloseable {
         this.store = b.store != null ? b.store : new InMemoryScriptStore();
         this.limits = b.limits;
         this.engineOptions = b.engineOptions;
-        this.datastore = b.datastore;
         this.transport = b.transport;
         this.engineName = provider.name();
-        this.engine = Objects.requireNonNull(provider.create(new EngineConfig(b.limits, b.engineOptions, b.listener)),
+        this.datastore = b.datastore != null ? b.datastore : new InMemoryDatastore();
+        HostServices services = new HostServices(this.datastore,
+                b.modules != null ? b.modules : DefaultModuleRegistry.standard(), b.egress);
+        this.engine = Objects.requireNonNull(provider.create(new EngineConfig(b.limits, b.engineOptions, b.listener, services)),
                 () -> "engine provider " + provider.name() + " returned no engine");
     }
 
@@ -110,6 +114,37 @@ public final class Forge implements AutoCloseable {
         return engine.invokeAsync(resolve(invocation), invocation, start);
     }
 
+    /**
+     * Runs a form-submission script: {@code main(data)} gets the form's fields as an object of strings
+     * and its return value is the response.
+     */
+    public Outcome submitForm(String scriptId, java.util.Map<String, String> fields) {
+        Objects.requireNonNull(fields, "fields");
+        com.fasterxml.jackson.databind.node.ObjectNode data = dev.forge.internal.Json.object();
+        new java.util.TreeMap<>(fields).forEach(data::put);
+        return invoke(Invocation.builder(scriptId).data(data).build());
+    }
+
+    /** A typed view of a DID driver script: each method calls the script's exported function of that name. */
+    public DidDriver didDriver(String scriptId) {
+        return new Drivers.Did(this, requireDriver(scriptId));
+    }
+
+    /** A typed view of an alert driver script. */
+    public AlertDriver alertDriver(String scriptId) {
+        return new Drivers.Alert(this, requireDriver(scriptId));
+    }
+
+    private String requireDriver(String scriptId) {
+        Script script = store.find(Objects.requireNonNull(scriptId, "scriptId")).orElseThrow(() ->
+                new IllegalArgumentException("scriptId: no script '" + scriptId + "' in the script store; load it first"));
+        if (script.kind() != ScriptKind.DRIVER) {
+            throw new IllegalArgumentException("scriptId: '" + scriptId + "' is a " + script.kind().id()
+                    + ", not a driver; load it with ScriptKind.DRIVER");
+        }
+        return scriptId;
+    }
+
     private Script resolve(Invocation invocation) {
         Objects.requireNonNull(invocation, "invocation");
         if (closed.get()) {
@@ -127,9 +162,9 @@ public final class Forge implements AutoCloseable {
         return engineOptions;
     }
 
-    /** The datastore given to the builder, if any. */
-    public Optional<Datastore> datastore() {
-        return Optional.ofNullable(datastore);
+    /** The datastore behind Apps' {@code datastore} global: the builder's, or an {@link InMemoryDatastore}. */
+    public Datastore datastore() {
+        return datastore;
     }
 
     /** The transport given to the builder, if any. */
@@ -163,8 +198,22 @@ public final class Forge implements AutoCloseable {
         private InvocationListener listener = InvocationListener.NONE;
         private Datastore datastore;
         private Transport transport;
+        private ModuleRegistry modules;
+        private EgressPolicy egress = EgressPolicy.DENY_ALL;
 
         private Builder() {
+        }
+
+        /** Where Apps' {@code require} and {@code import} resolve; {@link DefaultModuleRegistry#standard()} by default. */
+        public Builder modules(ModuleRegistry value) {
+            this.modules = Objects.requireNonNull(value, "modules");
+            return this;
+        }
+
+        /** Which destinations Apps' {@code fetch} may reach; none by default. */
+        public Builder egress(EgressPolicy value) {
+            this.egress = Objects.requireNonNull(value, "egress");
+            return this;
         }
 
         /** The engine to use instead of the one {@link ServiceLoader} finds. */

@@ -23,6 +23,7 @@ public final class Invocation {
     private final Duration timeout;
     private final SipStatus timeoutAction;
     private final String callId;
+    private final String function;
 
     private Invocation(Builder b) {
         this.scriptId = b.scriptId;
@@ -30,6 +31,7 @@ public final class Invocation {
         this.timeout = b.timeout;
         this.timeoutAction = b.timeoutAction;
         this.callId = b.callId;
+        this.function = b.function;
     }
 
     public static Builder builder(String scriptId) {
@@ -61,8 +63,17 @@ public final class Invocation {
         return callId;
     }
 
+    /**
+     * The exported function to call, for Drivers; {@code null} means {@code main(data)}. When set,
+     * {@link #dataJson()} is the JSON array of its arguments.
+     */
+    public String function() {
+        return function;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder(scriptId);
+        b.function = function;
         b.dataJson = dataJson;
         b.timeout = timeout;
         b.timeoutAction = timeoutAction;
@@ -77,6 +88,7 @@ public final class Invocation {
         private Duration timeout;
         private SipStatus timeoutAction;
         private String callId;
+        private String function;
 
         private Builder(String scriptId) {
             this.scriptId = Objects.requireNonNull(scriptId, "scriptId");
@@ -108,6 +120,19 @@ public final class Invocation {
         /** Parses and sets the timeout action from ScriptForge's {@code "[sip code] [reason]"} form. */
         public Builder timeoutAction(String value) {
             this.timeoutAction = SipStatus.parse("timeoutAction", value);
+            return this;
+        }
+
+        /**
+         * Calls the exported function {@code name} (a Driver's {@code search}, {@code send}, ...) with the
+         * arguments in {@code argsJson}, a JSON array, instead of {@code main(data)}.
+         */
+        public Builder call(String name, String argsJson) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("function: a name is required, got " + (name == null ? "null" : "''"));
+            }
+            this.function = name;
+            this.dataJson = Objects.requireNonNull(argsJson, "args");
             return this;
         }
 

@@ -12,11 +12,14 @@ import java.util.Objects;
  * @param defaultLimits limits for scripts that carry none of their own
  * @param options       threads, isolates, queues and console caps
  * @param listener      told of every outcome
+ * @param services      the datastore, modules and network policy that Apps use
  */
-public record EngineConfig(Limits defaultLimits, EngineOptions options, InvocationListener listener) {
+public record EngineConfig(Limits defaultLimits, EngineOptions options, InvocationListener listener,
+                           HostServices services) {
     public EngineConfig {
         Objects.requireNonNull(defaultLimits, "defaultLimits");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(services, "services");
     }
 }

@@ -6,7 +6,10 @@ import dev.forge.Script;
 import dev.forge.ScriptException;
 import dev.forge.SipStatus;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +22,8 @@ final class Call {
 
     final Script script;
     final String dataJson;
+    /** The exported function to call, or '' for main. */
+    final String function;
     final String callId;
     final SipStatus timeoutAction;
     final long startNanos;
@@ -27,10 +32,15 @@ final class Call {
     private final InvocationListener listener;
     volatile long runStartNanos;
     volatile boolean coldStart;
+    /** Set when the call is admitted to an isolate; the pool is told when the call ends. */
+    volatile Isolate isolate;
+    volatile int inv;
+    private List<Future<?>> operations;
 
-    Call(Script script, String dataJson, String callId, SipStatus timeoutAction, long startNanos, long timeoutNanos,
-         InvocationListener listener) {
+    Call(Script script, String function, String dataJson, String callId, SipStatus timeoutAction, long startNanos,
+         long timeoutNanos, InvocationListener listener) {
         this.script = script;
+        this.function = function == null ? "" : function;
         this.dataJson = dataJson;
         this.callId = callId;
         this.timeoutAction = timeoutAction;
@@ -67,10 +77,38 @@ final class Call {
         complete(new Outcome.Overloaded(status, why, elapsedMicros()));
     }
 
+    /** Ties a host operation to this call: it is cancelled when the call ends, or now if it has ended. */
+    void addOperation(Future<?> operation) {
+        synchronized (this) {
+            if (!future.isDone()) {
+                if (operations == null) {
+                    operations = new ArrayList<>(2);
+                }
+                operations.add(operation);
+                return;
+            }
+        }
+        operation.cancel(true);
+    }
+
     /** Completes with {@code outcome} unless already complete; tells the listener once. */
     boolean complete(Outcome outcome) {
         if (!future.complete(outcome)) {
             return false;
+        }
+        List<Future<?>> ops;
+        synchronized (this) {
+            ops = operations;
+            operations = null;
+        }
+        if (ops != null) {
+            for (Future<?> op : ops) {
+                op.cancel(true);
+            }
+        }
+        Isolate owner = isolate;
+        if (owner != null) {
+            owner.callEnded(this);
         }
         long now = System.nanoTime();
         long runStart = runStartNanos;

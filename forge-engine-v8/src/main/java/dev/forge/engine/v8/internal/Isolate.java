@@ -11,22 +11,27 @@ import com.caoccao.javet.interop.callback.JavetCallbackContext;
 import com.caoccao.javet.interop.callback.JavetCallbackType;
 import com.caoccao.javet.interop.monitoring.V8HeapStatistics;
 import com.caoccao.javet.values.V8Value;
-import com.caoccao.javet.values.reference.V8Script;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import dev.forge.ScriptException;
 import org.slf4j.Logger;
 
+import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One V8 isolate holding one version of one script: the prelude, the tenant's code, and its {@code main}.
+ * One V8 isolate holding one version of one script: the prelude, the tenant's code, its entry point, and
+ * the invocations in flight on it.
  *
- * <p>Owned by one platform thread at a time (the {@link IsolatePool} hands it out); only {@link #expire},
- * {@link #kill} and {@link #sampleMemory}, which the watchdog calls, touch it from other threads, and
- * they only ask V8 to terminate or to report statistics, both of which V8 allows from any thread.
+ * <p>Owned by one platform thread at a time (the {@link IsolatePool} hands it out, and a thread owning it
+ * drains its mailbox); only {@link #expire}, {@link #kill}, {@link #sampleMemory} and {@link #post}, which
+ * other threads call, touch it from elsewhere: the first three only ask V8 to terminate or to report
+ * statistics, which V8 allows from any thread, and {@code post} only queues.
  *
  * <p>Thread-safety: see above; not otherwise thread-safe.
  */
@@ -35,18 +40,32 @@ final class Isolate implements AutoCloseable {
     /** Why execution was terminated, if it was. */
     enum Kill { NONE, TIMEOUT, MEMORY }
 
+    /** A host result on its way back to an invocation. */
+    record Delivery(Call call, int operation, String payload) {
+    }
+
     private static final long STATS_STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     final ScriptRunner runner;
-    private final V8Runtime runtime;
     private final Watchdog watchdog;
+    private final IsolatePool pool;
+    private final HostOps hostOps;
     private final long heapLimit;
     private final String resourceName;
-    private final Map<Integer, Call> pending = new ConcurrentHashMap<>();
-    private V8ValueFunction invoke;
+    private final Map<Integer, Call> calls = new ConcurrentHashMap<>();
+    private final Map<Integer, Future<?>> operations = new ConcurrentHashMap<>();
+    private final Queue<Integer> finished = new ConcurrentLinkedQueue<>();
+    private V8Runtime runtime;
+    private V8ValueFunction entry;
     private V8ValueFunction[] hostFunctions;
-    private int nextId;
+    private int nextInv;
+    private int nextOperation;
+
+    // guarded by the pool's lock: admitted calls to start ({@link Call}) and host results ({@link Delivery})
+    final ArrayDeque<Object> mailbox = new ArrayDeque<>();
+    boolean owned;
+    int inFlight;
 
     /** Guards termination requests against close: V8 must never be asked anything about a freed isolate. */
     private final Object killLock = new Object();
@@ -62,56 +81,56 @@ final class Isolate implements AutoCloseable {
     private boolean healthy = true;
     private int consoleLines;
 
-    private Isolate(ScriptRunner runner, V8Runtime runtime, Watchdog watchdog) {
+    Isolate(ScriptRunner runner, Watchdog watchdog, IsolatePool pool, HostOps hostOps) {
         this.runner = runner;
-        this.runtime = runtime;
         this.watchdog = watchdog;
+        this.pool = pool;
+        this.hostOps = hostOps;
         this.heapLimit = runner.limits.heapBytes();
         this.resourceName = runner.resourceName;
     }
 
+    boolean loaded() {
+        return entry != null;
+    }
+
+    /** How many invocations may be in flight here at once: one for a Script, many for an App. */
+    int capacity() {
+        return runner.app ? runner.options.appInFlight() : 1;
+    }
+
+    // ---- loading --------------------------------------------------------------------------------------
+
     /**
-     * Builds an isolate for {@code runner}'s script under {@code call}'s deadline: a fresh runtime, the
-     * prelude, the tenant's code (with the code cache when there is one), and {@code main} bound.
+     * Loads the script under {@code call}'s deadline: a fresh runtime, the prelude, the tenant's code (with
+     * the code cache when there is one), and its entry point bound.
      *
-     * @throws ScriptException if the script cannot be loaded; {@link #isDeterministic} says whether to cache it
+     * @throws ScriptException if the script cannot be loaded
+     * @throws LoadTimeout if loading ran past the deadline
      */
-    static Isolate build(ScriptRunner runner, Watchdog watchdog, Call call) {
-        V8Runtime runtime;
+    void load(Call call) {
         try {
             runtime = V8Platform.newRuntime();
         } catch (JavetException e) {
             throw new ScriptException(ScriptException.Kind.HOST, "V8 could not create an isolate: " + e.getMessage(), e);
         }
-        Isolate isolate = new Isolate(runner, runtime, watchdog);
-        watchdog.register(isolate);
-        try {
-            isolate.load(call);
-            return isolate;
-        } catch (RuntimeException e) {
-            isolate.close();
-            throw e;
-        }
-    }
-
-    private void load(Call call) {
-        runtime.setNearHeapLimitCallback((current, initial) -> {
-            kill(Kill.MEMORY, "the script's heap reached V8's ceiling of " + (current >> 20) + " MiB (its limit is "
+        watchdog.register(this);
+        runtime.setNearHeapLimitCallback((now, initial) -> {
+            kill(Kill.MEMORY, "the script's heap reached V8's ceiling of " + (now >> 20) + " MiB (its limit is "
                     + (heapLimit >> 20) + " MiB)");
-            return current + (32L << 20);
+            return now + (32L << 20);
         });
         begin(call);
         try {
             hostFunctions = new V8ValueFunction[] {
-                hostFunction("log", this::onLog), hostFunction("settle", this::onSettle), hostFunction("kill", this::onKill)};
+                hostFunction("log", this::onLog), hostFunction("settle", this::onSettle),
+                hostFunction("kill", this::onKill), hostFunction("op", this::onOperation),
+                hostFunction("cancel", this::onCancel), hostFunction("module", this::onModule)};
             try (V8ValueFunction setup = Prelude.setup(runtime);
                  V8ValueFunction bind = setup.call(null, hostFunctions[0], hostFunctions[1], hostFunctions[2],
-                         runner.preludeOptions)) {
-                runTenantCode();
-                try (V8Value main = runtime.getExecutor("typeof main === 'function' ? main : undefined")
-                        .setResourceName("forge:bind").execute()) {
-                    invoke = bind.call(null, main);
-                }
+                         hostFunctions[3], hostFunctions[4], hostFunctions[5], runner.preludeOptions);
+                 V8Value main = TenantCode.load(runtime, runner)) {
+                entry = bind.call(null, main);
             }
         } catch (JavetTerminatedException e) {
             throw terminatedWhileLoading(end());
@@ -123,18 +142,6 @@ final class Isolate implements AutoCloseable {
             throw new ScriptException(ScriptException.Kind.HOST, "V8 failed while loading the script: " + e.getMessage(), e);
         } finally {
             end();
-        }
-    }
-
-    private void runTenantCode() throws JavetException {
-        byte[] cache = runner.codeCache;
-        try (V8Script script = runtime.getExecutor(runner.script.source(), cache)
-                .setResourceName(resourceName).compileV8Script(true)) {
-            try (V8Value ignored = script.execute()) {
-                if (cache == null) {
-                    runner.codeCache = script.getCachedData();
-                }
-            }
         }
     }
 
@@ -151,7 +158,7 @@ final class Isolate implements AutoCloseable {
         String message = error.getDetailedMessage();
         int line = error.getLineNumber();
         int column = error.getStartColumn() + 1;
-        String stack = error.getStack();
+        String stack = error.getStack() == null ? "" : Results.withoutPrelude(error.getStack());
         if (!syntax) {
             int[] where = Results.position(stack, resourceName);
             if (where[0] > 0) {
@@ -162,7 +169,10 @@ final class Isolate implements AutoCloseable {
         if (!syntax && message != null && message.contains("Maximum call stack size exceeded")) {
             kind = ScriptException.Kind.STACK;
         }
-        return new ScriptException(kind, message, stack == null ? "" : stack, line, column);
+        if (syntax && !runner.app && message != null && message.contains("await")) {
+            message += " (a Script is synchronous; make it an App, type app, to use await)";
+        }
+        return new ScriptException(kind, message, stack, line, column);
     }
 
     private V8ValueFunction hostFunction(String name, IJavetDirectCallable.NoThisAndResult<Exception> body)
@@ -179,43 +189,24 @@ final class Isolate implements AutoCloseable {
         }
     }
 
-    // ---- running ------------------------------------------------------------------------------------
+    // ---- running --------------------------------------------------------------------------------------
 
     /**
-     * Runs one invocation on the calling thread (which must own this isolate). Completes the call unless
-     * it is left pending on a promise, in which case it is handed to the watchdog for its deadline.
+     * Starts one invocation on the calling thread (which must own this isolate). A Script's call ends here;
+     * an App's may wait on promises, to be ended by a later {@link #deliver} or by its deadline.
      */
-    void run(Call call) {
+    void start(Call call) {
         call.runStartNanos = System.nanoTime();
         consoleLines = 0;
-        int id = ++nextId;
-        String result;
+        int inv = ++nextInv;
+        call.inv = inv;
         boolean app = runner.app;
         if (app) {
-            if (pending.size() > 32) {
-                pending.values().removeIf(Call::isDone);
-            }
             // A promise may settle in the microtask checkpoint before callString returns.
-            pending.put(id, call);
+            calls.put(inv, call);
         }
-        begin(call);
-        try {
-            result = invoke.callString(null, id, call.dataJson);
-        } catch (JavetTerminatedException e) {
-            pending.remove(id);
-            afterTermination(call, end());
-            return;
-        } catch (JavetException e) {
-            pending.remove(id);
-            end();
-            healthy = false;
-            call.failed(new ScriptException(ScriptException.Kind.HOST, "V8 failed: " + e.getMessage(), e));
-            return;
-        }
-        Kill raced = end();
-        if (raced != Kill.NONE) {
-            // The watchdog fired just as the script returned: the deadline had passed, so the call timed out.
-            afterTermination(call, raced);
+        String result = enter(call, 0, inv, call.function, call.dataJson);
+        if (result == null) {
             return;
         }
         if (result.length() == 1 && result.charAt(0) == 'P') {
@@ -225,9 +216,87 @@ final class Isolate implements AutoCloseable {
             return;
         }
         if (app) {
-            pending.remove(id);
+            calls.remove(inv);
         }
         Results.apply(call, result, resourceName);
+    }
+
+    /** Hands a host result to the invocation that asked for it, unless that invocation has ended. */
+    void deliver(Delivery delivery) {
+        Call call = delivery.call();
+        if (call.isDone() || calls.get(call.inv) != call) {
+            return;
+        }
+        enter(call, 1, call.inv, delivery.operation(), delivery.payload());
+    }
+
+    /**
+     * Runs the prelude's entry point under {@code call}'s deadline; returns its result, or null if the call
+     * ended here (terminated, or a host failure).
+     */
+    private String enter(Call call, int mode, int inv, Object a, String b) {
+        String forget = forgettable();
+        begin(call);
+        try {
+            if (forget != null) {
+                entry.callString(null, 2, 0, forget, "");
+            }
+            String result = entry.callString(null, mode, inv, a, b);
+            Kill raced = end();
+            if (raced != Kill.NONE) {
+                // The watchdog fired just as the script returned: the deadline had passed.
+                afterTermination(call, raced);
+                return null;
+            }
+            return result;
+        } catch (JavetTerminatedException e) {
+            afterTermination(call, end());
+            return null;
+        } catch (JavetException e) {
+            end();
+            healthy = false;
+            call.failed(new ScriptException(ScriptException.Kind.HOST, "V8 failed: " + e.getMessage(), e));
+            return null;
+        }
+    }
+
+    private String forgettable() {
+        if (finished.isEmpty()) {
+            return null;
+        }
+        StringBuilder ids = new StringBuilder();
+        Integer id;
+        while ((id = finished.poll()) != null) {
+            if (ids.length() > 0) {
+                ids.append(',');
+            }
+            ids.append(id);
+        }
+        return ids.toString();
+    }
+
+    /** Called (on any thread) when one of this isolate's calls ends, however it ends. */
+    void callEnded(Call call) {
+        if (runner.app && calls.remove(call.inv, call)) {
+            finished.add(call.inv);
+        }
+        pool.callEnded(this, call);
+    }
+
+    /** Queues a host result for {@code call}; any thread. */
+    void post(Call call, int operation, String payload) {
+        if (!"T".equals(payload)) {
+            operations.remove(operation);
+        }
+        if (!call.isDone()) {
+            pool.post(this, new Delivery(call, operation, payload));
+        }
+    }
+
+    /** Remembers a started host operation so that the script can cancel it and its call's end cancels it. */
+    void track(Call call, int operation, Future<?> future) {
+        operations.put(operation, future);
+        call.addOperation(future);
     }
 
     private void begin(Call call) {
@@ -371,8 +440,7 @@ final class Isolate implements AutoCloseable {
         if (runtime.isDead() || runtime.isClosed()) {
             return false;
         }
-        long probeDeadline = System.nanoTime() + PROBE_NANOS;
-        watch(probeDeadline, null);
+        watch(System.nanoTime() + PROBE_NANOS, null);
         try {
             runtime.getExecutor("0").executeVoid();
             if (end() != Kill.NONE) {
@@ -420,8 +488,7 @@ final class Isolate implements AutoCloseable {
 
     private V8Value onSettle(V8Value... args) throws JavetException {
         if (args.length == 2) {
-            int id = Integer.parseInt(args[0].toString());
-            Call call = pending.remove(id);
+            Call call = calls.get(Integer.parseInt(args[0].toString()));
             if (call != null && !call.isDone()) {
                 Results.apply(call, args[1].toString(), resourceName);
             }
@@ -436,6 +503,37 @@ final class Isolate implements AutoCloseable {
         return runtime.createV8ValueUndefined();
     }
 
+    /** op(inv, kind, argsJson): starts a host operation; its id, or an error message for the script. */
+    private V8Value onOperation(V8Value... args) throws JavetException {
+        if (args.length != 3) {
+            return runtime.createV8ValueString("host operation called with " + args.length + " arguments");
+        }
+        Call call = calls.get(Integer.parseInt(args[0].toString()));
+        if (call == null || call.isDone()) {
+            return runtime.createV8ValueString(args[1] + ": host operations need a running invocation; "
+                    + "call them from main, not from the top level of the script");
+        }
+        int id = ++nextOperation;
+        String refused = hostOps.start(this, call, id, args[1].toString(), args[2].toString());
+        return refused != null ? runtime.createV8ValueString(refused) : runtime.createV8ValueInteger(id);
+    }
+
+    private V8Value onCancel(V8Value... args) throws JavetException {
+        if (args.length == 1) {
+            Future<?> f = operations.remove(Integer.parseInt(args[0].toString()));
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
+        return runtime.createV8ValueUndefined();
+    }
+
+    /** module(name): 'S' + CommonJS source, or 'E' + why not (with the names allowed). */
+    private V8Value onModule(V8Value... args) throws JavetException {
+        String name = args.length == 1 ? args[0].toString() : "";
+        return runtime.createV8ValueString(TenantCode.moduleSource(runner, name));
+    }
+
     @Override
     public void close() {
         watchdog.unregister(this);
@@ -448,20 +546,23 @@ final class Isolate implements AutoCloseable {
         synchronized (sampleLock) {
             // waits for a sample in flight; any later one sees closed
         }
-        for (Call call : pending.values()) {
+        for (Call call : calls.values()) {
             call.failed(new ScriptException(ScriptException.Kind.CANCELLED, "the isolate was closed while the invocation waited"));
         }
-        pending.clear();
+        calls.clear();
+        operations.values().forEach(f -> f.cancel(true));
         try {
-            if (invoke != null) {
-                invoke.close();
+            if (entry != null) {
+                entry.close();
             }
             if (hostFunctions != null) {
                 for (V8ValueFunction f : hostFunctions) {
                     f.close();
                 }
             }
-            runtime.close();
+            if (runtime != null) {
+                runtime.close();
+            }
         } catch (JavetException | RuntimeException e) {
             V8Engine.LOG.debug("closing an isolate of {} failed", runner.script.id(), e);
         }

@@ -31,6 +31,10 @@ final class Results {
 
     private static final String STACK_OVERFLOW = "Maximum call stack size exceeded";
 
+    /** Names that exist in Apps only: a Script that reaches for one is told why it is missing. */
+    private static final Pattern APP_ONLY = Pattern.compile(
+            "(require|setTimeout|setInterval|clearTimeout|clearInterval|fetch|datastore) is not defined");
+
     private Results() {
     }
 
@@ -110,6 +114,10 @@ final class Results {
             return;
         }
         String full = name.isEmpty() ? message : name + ": " + message;
+        if ("ReferenceError".equals(name) && call.script.kind() == dev.forge.ScriptKind.SCRIPT
+                && APP_ONLY.matcher(message).matches()) {
+            full += " (a Script is synchronous and has no modules, timers, datastore or fetch; make it an App, type app)";
+        }
         thrownText(call, message, full, stack, resourceName);
     }
 

@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -46,6 +49,7 @@ public final class V8Engine implements ScriptEngine {
     private final Limits defaults;
     private final InvocationListener listener;
     private final ThreadPoolExecutor workers;
+    private final ScheduledThreadPoolExecutor timers;
     private final Watchdog watchdog;
     private final IsolatePool pool;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -59,7 +63,17 @@ public final class V8Engine implements ScriptEngine {
         this.watchdog = new Watchdog("forge-v8-watchdog-" + n);
         this.workers = new ThreadPoolExecutor(options.threads(), options.threads(), 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threads("forge-v8-" + n + "-worker-"));
-        this.pool = new IsolatePool(options, defaults, watchdog, workers);
+        this.timers = new ScheduledThreadPoolExecutor(1, threads("forge-v8-" + n + "-timers-"));
+        this.timers.setRemoveOnCancelPolicy(true);
+        Executor safe = task -> {
+            try {
+                workers.execute(task);
+            } catch (RejectedExecutionException closing) {
+                task.run();
+            }
+        };
+        this.pool = new IsolatePool(options, defaults, config.services(), watchdog, safe,
+                new HostOps(config.services(), timers));
     }
 
     @Override
@@ -82,7 +96,8 @@ public final class V8Engine implements ScriptEngine {
         }
         Duration timeout = invocation.timeout() != null ? invocation.timeout() : script.limitsOr(defaults).timeout();
         SipStatus action = invocation.timeoutAction() != null ? invocation.timeoutAction() : SipStatus.DEFAULT_TIMEOUT_ACTION;
-        return new Call(script, invocation.dataJson(), invocation.callId(), action, startNanos, timeout.toNanos(), listener);
+        return new Call(script, invocation.function(), invocation.dataJson(), invocation.callId(), action, startNanos,
+                timeout.toNanos(), listener);
     }
 
     private void submit(Script script, Call call, boolean inline) {
@@ -140,6 +155,7 @@ public final class V8Engine implements ScriptEngine {
             return;
         }
         pool.close();
+        timers.shutdownNow();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(defaults.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,8 @@
 // Forge's prelude. It runs in every isolate before any tenant code and evaluates to one setup function.
-// Java calls setup(log, settle, kill, optionsJson) once; it returns bind(main) -> invoke(id, dataJson).
+// Java calls setup(log, settle, kill, op, cancel, module, optionsJson) once; it returns bind(main), and
+// bind returns entry(mode, inv, a, b): mode 0 starts invocation inv (a: the function, '' for main;
+// b: its data or arguments as JSON), mode 1 delivers a host result to it (a: the operation, b: the
+// result), mode 2 forgets finished invocations (a: their ids, comma-separated).
 //
 // Everything Forge relies on at invocation time is captured here, before tenant code can replace it,
 // and is called through Reflect.apply so that a tenant's edits to prototypes cannot redirect it.
@@ -27,6 +30,11 @@
   const PromiseResolve = Promise.resolve;
   const PromiseThen = Promise.prototype.then;
   const StringSlice = String.prototype.slice;
+  const StringSplit = String.prototype.split;
+  const StringToLowerCase = String.prototype.toLowerCase;
+  const ObjectCreate = Object.create;
+  const ObjectKeys = Object.keys;
+  const FunctionCtor = Function;
   const ProxyCtor = Proxy;
   const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
@@ -44,9 +52,10 @@
     }
   }
 
-  return function setup(hostLog, hostSettle, hostKill, optionsJson) {
+  return function setup(hostLog, hostSettle, hostKill, hostOp, hostCancel, hostModule, optionsJson) {
     const options = JSONParse(optionsJson);
     const isApp = options.app;
+    const isDriver = options.driver;
     const lineChars = options.consoleLineChars;
     const allocationBudget = options.allocationBudget;
     let allocated = 0;
@@ -234,21 +243,287 @@
           && typeof value.then === 'function';
     }
 
-    return function bind(main) {
-      if (typeof main !== 'function') {
+    function defineGlobal(name, value) {
+      ObjectDefineProperty(G, name, {value: value, writable: true, configurable: true, enumerable: false});
+    }
+
+    defineGlobal('env', ObjectFreeze(options.env));
+
+    // --- host operations: each returns a promise settled when Java delivers the result -------------
+    let currentInv = 0;
+    const ops = ObjectCreate(null);
+    const timers = ObjectCreate(null);
+
+    function startOp(kind, args) {
+      const id = hostOp(currentInv, kind, JSONStringify(args));
+      if (typeof id === 'string') {
+        throw new ErrorCtor(id);
+      }
+      return id;
+    }
+
+    function hostPromise(kind, args) {
+      const id = startOp(kind, args);
+      const inv = currentInv;
+      return new PromiseCtor(function (resolve, reject) {
+        ops[id] = {resolve: resolve, reject: reject, inv: inv};
+      });
+    }
+
+    function then(promise, onValue) {
+      return ReflectApply(PromiseThen, promise, [onValue]);
+    }
+
+    function setTimer(name, fn, ms, args, repeat) {
+      if (typeof fn !== 'function') {
+        throw new TypeErrorCtor(name + ': the callback must be a function');
+      }
+      const delay = NumberCtor(ms);
+      const id = startOp(repeat ? 'interval' : 'timeout', {ms: delay > 0 ? delay : 0});
+      timers[id] = {fn: fn, args: args, inv: currentInv, repeat: repeat};
+      return id;
+    }
+
+    function clearTimer(id) {
+      if (timers[id] !== undefined) {
+        delete timers[id];
+        hostCancel(id);
+      }
+    }
+
+    function restArgs(args, from) {
+      const out = [];
+      for (let i = from; i < args.length; i++) {
+        out[out.length] = args[i];
+      }
+      return out;
+    }
+
+    function lower(text) {
+      return ReflectApply(StringToLowerCase, StringCtor(text), []);
+    }
+
+    function headerPairs(headers) {
+      const pairs = [];
+      if (headers === undefined || headers === null) {
+        return pairs;
+      }
+      if (ArrayIsArray(headers)) {
+        for (let i = 0; i < headers.length; i++) {
+          pairs[pairs.length] = [StringCtor(headers[i][0]), StringCtor(headers[i][1])];
+        }
+        return pairs;
+      }
+      const keys = ObjectKeys(headers);
+      for (let i = 0; i < keys.length; i++) {
+        pairs[pairs.length] = [keys[i], StringCtor(headers[keys[i]])];
+      }
+      return pairs;
+    }
+
+    function response(r) {
+      const byName = ObjectCreate(null);
+      for (let i = 0; i < r.headers.length; i++) {
+        const key = lower(r.headers[i][0]);
+        byName[key] = byName[key] === undefined ? r.headers[i][1] : byName[key] + ', ' + r.headers[i][1];
+      }
+      const body = r.body;
+      return ObjectFreeze({
+        status: r.status,
+        ok: r.status >= 200 && r.status < 300,
+        url: r.url,
+        headers: ObjectFreeze({
+          get: function (name) {
+            const value = byName[lower(name)];
+            return value === undefined ? null : value;
+          },
+          has: function (name) {
+            return byName[lower(name)] !== undefined;
+          }
+        }),
+        text: function () {
+          return ReflectApply(PromiseResolve, PromiseCtor, [body]);
+        },
+        json: function () {
+          return new PromiseCtor(function (resolve) {
+            resolve(JSONParse(body));
+          });
+        }
+      });
+    }
+
+    function ttlOf(opts) {
+      if (opts === undefined || opts === null || opts.ttl === undefined) {
+        return null;
+      }
+      const ttl = NumberCtor(opts.ttl);
+      if (!(ttl > 0)) {
+        throw new TypeErrorCtor('datastore: ttl must be a positive number of seconds, got ' + StringCtor(opts.ttl));
+      }
+      return ttl;
+    }
+
+    const moduleCache = ObjectCreate(null);
+
+    function requireModule(name) {
+      const key = StringCtor(name);
+      const cached = moduleCache[key];
+      if (cached !== undefined) {
+        return cached.exports;
+      }
+      const found = hostModule(key);
+      if (found[0] !== 'S') {
+        throw new ErrorCtor(ReflectApply(StringSlice, found, [1]));
+      }
+      const module = {exports: {}};
+      moduleCache[key] = module;
+      const body = new FunctionCtor('exports', 'require', 'module', '__filename', '__dirname',
+          ReflectApply(StringSlice, found, [1]));
+      ReflectApply(body, module.exports, [module.exports, requireModule, module, key, '']);
+      return module.exports;
+    }
+
+    if (isApp) {
+      defineGlobal('setTimeout', function setTimeout(fn, ms) {
+        return setTimer('setTimeout', fn, ms, restArgs(arguments, 2), false);
+      });
+      defineGlobal('setInterval', function setInterval(fn, ms) {
+        return setTimer('setInterval', fn, ms, restArgs(arguments, 2), true);
+      });
+      defineGlobal('clearTimeout', clearTimer);
+      defineGlobal('clearInterval', clearTimer);
+      defineGlobal('require', requireModule);
+      defineGlobal('fetch', function fetch(url, init) {
+        const o = init === undefined || init === null ? {} : init;
+        const request = {
+          url: StringCtor(url),
+          method: o.method === undefined ? 'GET' : StringCtor(o.method),
+          headers: headerPairs(o.headers),
+          body: o.body === undefined || o.body === null ? null : StringCtor(o.body)
+        };
+        return then(hostPromise('fetch', request), response);
+      });
+      defineGlobal('datastore', ObjectFreeze({
+        get: function (key) {
+          return hostPromise('ds.get', {key: StringCtor(key)});
+        },
+        set: function (key, value, opts) {
+          const json = JSONStringify(value);
+          if (json === undefined) {
+            throw new TypeErrorCtor('datastore.set: the value must be JSON, got ' + typeof value);
+          }
+          return hostPromise('ds.set', {key: StringCtor(key), value: json, ttl: ttlOf(opts)});
+        },
+        incr: function (key, by, opts) {
+          const step = by === undefined ? 1 : NumberCtor(by);
+          if (!(step === MathFloor(step))) {
+            throw new TypeErrorCtor('datastore.incr: by must be an integer, got ' + StringCtor(by));
+          }
+          return hostPromise('ds.incr', {key: StringCtor(key), by: step, ttl: ttlOf(opts)});
+        },
+        delete: function (key) {
+          return hostPromise('ds.delete', {key: StringCtor(key)});
+        },
+        keys: function (prefix) {
+          return hostPromise('ds.keys', {prefix: prefix === undefined ? '' : StringCtor(prefix)});
+        }
+      }));
+      if (isDriver) {
+        defineGlobal('module', {exports: {}});
+        defineGlobal('exports', G.module.exports);
+      }
+    }
+    const driverModule = isDriver ? G.module : null;
+
+    function deliver(inv, id, payload) {
+      currentInv = inv;
+      const timer = timers[id];
+      if (timer !== undefined) {
+        if (!timer.repeat) {
+          delete timers[id];
+        }
+        try {
+          ReflectApply(timer.fn, undefined, timer.args);
+        } catch (e) {
+          hostSettle(timer.inv, encodeThrown(e));
+        }
+        return;
+      }
+      const op = ops[id];
+      if (op === undefined) {
+        return;
+      }
+      delete ops[id];
+      const tag = payload[0];
+      if (tag === 'O') {
+        op.resolve(JSONParse(ReflectApply(StringSlice, payload, [1])));
+      } else if (tag === 'U') {
+        op.resolve(undefined);
+      } else {
+        op.reject(new ErrorCtor(ReflectApply(StringSlice, payload, [1])));
+      }
+    }
+
+    function forget(ids) {
+      const gone = ObjectCreate(null);
+      const list = ReflectApply(StringSplit, ids, [',']);
+      for (let i = 0; i < list.length; i++) {
+        gone[list[i]] = true;
+      }
+      const opIds = ObjectKeys(ops);
+      for (let i = 0; i < opIds.length; i++) {
+        if (gone[ops[opIds[i]].inv]) {
+          delete ops[opIds[i]];
+        }
+      }
+      const timerIds = ObjectKeys(timers);
+      for (let i = 0; i < timerIds.length; i++) {
+        if (gone[timers[timerIds[i]].inv]) {
+          delete timers[timerIds[i]];
+        }
+      }
+    }
+
+    function callExport(exports, fn, args) {
+      const exported = exports[fn];
+      if (typeof exported !== 'function') {
+        throw new TypeErrorCtor('the driver exports no function ' + fn + '; it exports: ' + ObjectKeys(exports).join(', '));
+      }
+      return ReflectApply(exported, exports, ArrayIsArray(args) ? args : [args]);
+    }
+
+    return function bind(candidate) {
+      let main = candidate;
+      if (isDriver) {
+        const exported = driverModule.exports;
+        main = exported !== null && typeof exported === 'object' && ObjectKeys(exported).length > 0
+            ? exported : driverModule.export;
+        if (main === null || typeof main !== 'object') {
+          throw new ErrorCtor('the driver exports nothing; write module.exports = { search: async function ({number}) { ... }, ... }');
+        }
+      } else if (typeof main !== 'function') {
         throw new ErrorCtor('the script defines no main function; write function main(data) { ... return data; }');
       }
-      return function invoke(id, dataJson) {
+      return function entry(mode, inv, a, b) {
+        if (mode === 1) {
+          deliver(inv, a, b);
+          return '';
+        }
+        if (mode === 2) {
+          forget(a);
+          return '';
+        }
         allocated = 0;
+        currentInv = inv;
         let data;
         try {
-          data = JSONParse(dataJson);
+          data = JSONParse(b);
         } catch (e) {
           return 'D' + e.message;
         }
         let result;
         try {
-          result = main(data);
+          result = a === '' ? main(data) : callExport(main, a, data);
         } catch (e) {
           return encodeThrown(e);
         }
@@ -261,10 +536,10 @@
         }
         ReflectApply(PromiseThen, ReflectApply(PromiseResolve, PromiseCtor, [result]), [
           function (value) {
-            hostSettle(id, encodeReturn(value));
+            hostSettle(inv, encodeReturn(value));
           },
           function (reason) {
-            hostSettle(id, encodeThrown(reason));
+            hostSettle(inv, encodeThrown(reason));
           }
         ]);
         return 'P';

@@ -1,0 +1,185 @@
+package dev.forge.engine.v8.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.EgressPolicy;
+import dev.forge.internal.Json;
+import dev.forge.spi.Datastore;
+import dev.forge.spi.HostServices;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host side of an App's asynchronous bindings: timers, the datastore and {@code fetch}. Each operation
+ * starts here, is tied to its invocation (so that it is cancelled when the invocation ends), and posts
+ * its result back to the isolate's mailbox; it never blocks the isolate's thread.
+ *
+ * <p>Results are tagged for the prelude: {@code O<json>} a value, {@code U} undefined, {@code E<text>} an
+ * error, {@code T} a timer fired.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class HostOps {
+
+    private final HostServices services;
+    private final ScheduledExecutorService timers;
+    private final HttpClient http;
+
+    HostOps(HostServices services, ScheduledExecutorService timers) {
+        this.services = services;
+        this.timers = timers;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(services.egress().connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * Starts operation {@code id} of kind {@code kind} for {@code call}.
+     *
+     * @return null when started, else the error the script sees at once
+     */
+    String start(Isolate isolate, Call call, int id, String kind, String argsJson) {
+        JsonNode args;
+        try {
+            args = Json.parse("arguments", argsJson);
+        } catch (IllegalArgumentException e) {
+            return kind + ": " + e.getMessage();
+        }
+        String tenant = call.script.tenant();
+        Datastore ds = services.datastore();
+        try {
+            switch (kind) {
+                case "timeout", "interval" -> timer(isolate, call, id, args.path("ms").asLong(), kind.equals("interval"));
+                case "ds.get" -> complete(isolate, call, id, ds.get(tenant, args.path("key").asText())
+                        .thenApply(v -> v.map(json -> "O" + json).orElse("Onull")));
+                case "ds.set" -> complete(isolate, call, id, ds.set(tenant, args.path("key").asText(),
+                        args.path("value").asText(), ttl(args)).thenApply(v -> "U"));
+                case "ds.incr" -> complete(isolate, call, id, ds.incr(tenant, args.path("key").asText(),
+                        args.path("by").asLong(1), ttl(args)).thenApply(n -> "O" + n));
+                case "ds.delete" -> complete(isolate, call, id, ds.delete(tenant, args.path("key").asText())
+                        .thenApply(b -> "O" + b));
+                case "ds.keys" -> complete(isolate, call, id, ds.keys(tenant, args.path("prefix").asText(""))
+                        .thenApply(HostOps::jsonArray));
+                case "fetch" -> {
+                    String refused = fetch(isolate, call, id, tenant, args);
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
+                default -> {
+                    return "unknown host operation " + kind;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    private void timer(Isolate isolate, Call call, int id, long ms, boolean repeat) {
+        Runnable fire = () -> isolate.post(call, id, "T");
+        Future<?> f = repeat
+                ? timers.scheduleAtFixedRate(fire, Math.max(1, ms), Math.max(1, ms), TimeUnit.MILLISECONDS)
+                : timers.schedule(fire, ms, TimeUnit.MILLISECONDS);
+        isolate.track(call, id, f);
+    }
+
+    private static Duration ttl(JsonNode args) {
+        JsonNode ttl = args.get("ttl");
+        if (ttl == null || ttl.isNull()) {
+            return null;
+        }
+        return Duration.ofMillis(Math.round(ttl.asDouble() * 1000));
+    }
+
+    private static String jsonArray(List<String> items) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        items.forEach(array::add);
+        return "O" + Json.write(array);
+    }
+
+    private void complete(Isolate isolate, Call call, int id, CompletionStage<String> stage) {
+        CompletableFuture<String> f = stage.toCompletableFuture();
+        isolate.track(call, id, f);
+        f.whenComplete((payload, error) -> isolate.post(call, id, error == null ? payload : "E" + message(error)));
+    }
+
+    private static String message(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    // ---- fetch ----------------------------------------------------------------------------------------
+
+    private String fetch(Isolate isolate, Call call, int id, String tenant, JsonNode args) {
+        String url = args.path("url").asText();
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return "fetch: '" + url + "' is not a URL";
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            return "fetch: '" + url + "' is not an http or https URL";
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        EgressPolicy egress = services.egress();
+        if (!egress.allows(tenant, uri.getHost(), port)) {
+            return "fetch: egress to " + uri.getHost() + ":" + port + " is not allowed for tenant '" + tenant
+                    + "'; the host must allow it (forge run --allow-host " + uri.getHost() + ":" + port + ")";
+        }
+        HttpRequest request;
+        try {
+            String body = args.path("body").isNull() ? null : args.path("body").asText();
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                    .method(args.path("method").asText("GET").toUpperCase(Locale.ROOT),
+                            body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            long left = call.deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                b.timeout(Duration.ofNanos(left));
+            }
+            for (JsonNode pair : args.path("headers")) {
+                b.header(pair.path(0).asText(), pair.path(1).asText());
+            }
+            request = b.build();
+        } catch (IllegalArgumentException e) {
+            return "fetch: " + e.getMessage();
+        }
+        int cap = egress.maxResponseBytes();
+        CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, info -> new CappedBody(cap));
+        isolate.track(call, id, sent);
+        sent.whenComplete((response, error) -> isolate.post(call, id,
+                error == null ? "O" + describe(url, response) : "Efetch " + url + ": " + message(error)));
+        return null;
+    }
+
+    private static String describe(String url, HttpResponse<String> response) {
+        ObjectNode r = Json.object();
+        r.put("status", response.statusCode());
+        r.put("url", url);
+        ArrayNode headers = r.putArray("headers");
+        for (Map.Entry<String, List<String>> h : response.headers().map().entrySet()) {
+            for (String value : h.getValue()) {
+                headers.addArray().add(h.getKey()).add(value);
+            }
+        }
+        r.put("body", response.body());
+        return Json.write(r);
+    }
+}
