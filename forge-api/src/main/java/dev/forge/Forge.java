@@ -139,8 +139,8 @@ public final class Forge implements AutoCloseable {
         Script script = store.find(Objects.requireNonNull(scriptId, "scriptId")).orElseThrow(() ->
                 new IllegalArgumentException("scriptId: no script '" + scriptId + "' in the script store; load it first"));
         if (script.kind() != ScriptKind.DRIVER) {
-            throw new IllegalArgumentException("scriptId: '" + scriptId + "' is a " + script.kind().id()
-                    + ", not a driver; load it with ScriptKind.DRIVER");
+            throw new IllegalArgumentException("scriptId: '" + scriptId + "' is of type " + script.kind().id()
+                    + ", not driver; load it with ScriptKind.DRIVER");
         }
         return scriptId;
     }

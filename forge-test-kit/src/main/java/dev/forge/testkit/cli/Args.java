@@ -19,6 +19,7 @@ final class Args {
     private final String command;
     private final List<String> positionals = new ArrayList<>();
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> repeated = new LinkedHashMap<>();
 
     private Args(String command) {
         this.command = command;
@@ -32,6 +33,15 @@ final class Args {
      * @throws UsageException for an unknown or repeated flag, or a flag without its value
      */
     static Args parse(String command, List<String> tokens, Set<String> valueFlags, Set<String> switches) {
+        return parse(command, tokens, valueFlags, switches, Set.of());
+    }
+
+    /**
+     * As {@link #parse(String, List, Set, Set)}, where the flags in {@code repeatable} (a subset of
+     * {@code valueFlags}) may be given any number of times, e.g. {@code --env A=1 --env B=2}.
+     */
+    static Args parse(String command, List<String> tokens, Set<String> valueFlags, Set<String> switches,
+                      Set<String> repeatable) {
         Args args = new Args(command);
         for (int i = 0; i < tokens.size(); i++) {
             String token = tokens.get(i);
@@ -61,7 +71,9 @@ final class Args {
                 throw new UsageException("unknown flag '" + flag + "' for forge " + command
                         + (known.isEmpty() ? "; it takes no flags" : "; known flags: " + String.join(", ", known)));
             }
-            if (args.values.put(flag, value) != null) {
+            if (repeatable.contains(flag)) {
+                args.repeated.computeIfAbsent(flag, f -> new ArrayList<>()).add(value);
+            } else if (args.values.put(flag, value) != null) {
                 throw new UsageException(flag + ": given twice; give it once");
             }
         }
@@ -91,6 +103,11 @@ final class Args {
 
     Optional<String> value(String flag) {
         return Optional.ofNullable(values.get(flag));
+    }
+
+    /** Every value of a repeatable flag, in order; empty if not given. */
+    List<String> values(String flag) {
+        return List.copyOf(repeated.getOrDefault(flag, List.of()));
     }
 
     boolean has(String flag) {

@@ -36,7 +36,7 @@ final class BenchCommand {
     static int run(List<String> tokens, PrintStream out) throws InterruptedException {
         Set<String> flags = new HashSet<>(ScriptOptions.FLAGS);
         flags.addAll(Set.of("--threads", "--seconds", "--warmup"));
-        Args args = Args.parse("bench", tokens, flags, Set.of("--json"));
+        Args args = Args.parse("bench", tokens, flags, Set.of("--json"), ScriptOptions.REPEATABLE);
         ScriptOptions options = ScriptOptions.parse(args);
         int threads = args.positiveInt("--threads", 2);
         double seconds = args.seconds("--seconds", 10, Double.MIN_VALUE);
@@ -46,7 +46,7 @@ final class BenchCommand {
                 .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
                 .concurrencyPerScript(threads)
                 .build();
-        try (Forge forge = Forge.builder().limits(options.limits()).engineOptions(engine).build()) {
+        try (Forge forge = options.forge(engine)) {
             forge.load(options.script());
             Invocation invocation = Invocation.builder(options.script().id())
                     .data(options.dataJson())

@@ -31,12 +31,14 @@ public final class ForgeCli {
 
             %s
 
+            %s
+
               forge help | --help       this text
               forge version             the kit's version
 
             Exit status: 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error, 70 Forge could not start.
-            """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), BenchCommand.USAGE.indent(2).stripTrailing(),
-            DemoCommand.USAGE.indent(2).stripTrailing());
+            """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), DriverCommand.USAGE.indent(2).stripTrailing(),
+            BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing());
 
     private ForgeCli() {
     }
@@ -69,6 +71,8 @@ public final class ForgeCli {
                     return RunCommand.run(rest, out);
                 case "bench":
                     return BenchCommand.run(rest, out);
+                case "driver":
+                    return DriverCommand.run(rest, out);
                 case "demo":
                     return DemoCommand.run(rest, out);
                 case "help", "--help", "-h":
@@ -78,7 +82,7 @@ public final class ForgeCli {
                     out.println("forge " + version() + " (Java " + Runtime.version() + ")");
                     return ExitCode.OK;
                 default:
-                    throw new UsageException("unknown command '" + command + "'; commands: run, bench, demo, help, version");
+                    throw new UsageException("unknown command '" + command + "'; commands: run, driver, bench, demo, help, version");
             }
         } catch (UsageException e) {
             err.println("forge " + command + ": " + e.getMessage());
@@ -95,13 +99,14 @@ public final class ForgeCli {
     }
 
     private static boolean isCommand(String command) {
-        return List.of("run", "bench", "demo").contains(command);
+        return List.of("run", "driver", "bench", "demo").contains(command);
     }
 
     private static String commandUsage(String command) {
         return switch (command) {
             case "run" -> RunCommand.USAGE;
             case "bench" -> BenchCommand.USAGE;
+            case "driver" -> DriverCommand.USAGE;
             case "demo" -> DemoCommand.USAGE;
             default -> USAGE;
         };

@@ -1,6 +1,5 @@
 package dev.forge.testkit.cli;
 
-import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.Invocation;
 import dev.forge.Outcome;
@@ -20,8 +19,10 @@ final class RunCommand {
 
     static final String USAGE = """
             forge run FILE.js [--data JSON | --data @FILE] [--type script|app] [--timeout 2s] [--memory 100m]
-                              [--timeout-action "480 Temporarily Unavailable"]
+                              [--timeout-action "480 Temporarily Unavailable"] [--allow-host HOST:PORT]...
+                              [--env KEY=VALUE]... [--datastore @FILE]
               Runs the script's main(data) once; prints {"outcome":...,"micros":N} on stdout.
+              Apps may fetch only from --allow-host destinations; --datastore preloads a JSON object of keys.
               Default data {"routing":{}}; a timeout without --timeout-action answers 408 Request Timeout.
               Exit 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error.""";
 
@@ -31,13 +32,9 @@ final class RunCommand {
     static int run(List<String> tokens, PrintStream out) {
         Set<String> flags = new HashSet<>(ScriptOptions.FLAGS);
         flags.add("--call-id");
-        Args args = Args.parse("run", tokens, flags, Set.of());
+        Args args = Args.parse("run", tokens, flags, Set.of(), ScriptOptions.REPEATABLE);
         ScriptOptions options = ScriptOptions.parse(args);
-        // The first Forge's default limits set V8's process-wide heap ceiling: use --memory here.
-        try (Forge forge = Forge.builder()
-                .limits(options.limits())
-                .engineOptions(EngineOptions.builder().threads(1).maxIsolates(4).build())
-                .build()) {
+        try (Forge forge = options.forge()) {
             forge.load(options.script());
             Outcome outcome = forge.invoke(Invocation.builder(options.script().id())
                     .data(options.dataJson())

@@ -1,5 +1,10 @@
 package dev.forge.testkit.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forge.EgressPolicy;
+import dev.forge.EngineOptions;
+import dev.forge.Forge;
+import dev.forge.InMemoryDatastore;
 import dev.forge.Limits;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
@@ -10,6 +15,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -23,8 +31,11 @@ import java.util.function.Supplier;
  * @param dataJson      the call's data, checked to be JSON
  * @param limits        the Forge's default limits (V8's heap ceiling is taken from them)
  * @param timeoutAction the timeout action, or {@code null} for {@link SipStatus#DEFAULT_TIMEOUT_ACTION}
+ * @param egress        the destinations {@code fetch} may reach ({@code --allow-host})
+ * @param datastore     the datastore, preloaded from {@code --datastore @FILE}
  */
-record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus timeoutAction) {
+record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus timeoutAction, EgressPolicy egress,
+                     InMemoryDatastore datastore) {
 
     /** The tenant the CLI's scripts are stored under. */
     static final String TENANT = "cli";
@@ -33,11 +44,19 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
     static final String DEFAULT_DATA = "{\"routing\":{}}";
 
     /** The flags this record reads; commands add their own. */
-    static final Set<String> FLAGS = Set.of("--data", "--type", "--timeout", "--memory", "--timeout-action");
+    static final Set<String> FLAGS = Set.of("--data", "--type", "--timeout", "--memory", "--timeout-action",
+            "--allow-host", "--env", "--datastore");
+
+    /** The flags that may be given more than once. */
+    static final Set<String> REPEATABLE = Set.of("--allow-host", "--env");
 
     static ScriptOptions parse(Args args) {
-        Path file = Path.of(args.onePositional("FILE.js"));
-        ScriptKind kind = flag("--type", () -> ScriptKind.parse(args.value("--type").orElse("script")));
+        return parse(args, Path.of(args.onePositional("FILE.js")),
+                flag("--type", () -> ScriptKind.parse(args.value("--type").orElse("script"))));
+    }
+
+    /** For commands whose positionals or type are their own (e.g. {@code forge driver}). */
+    static ScriptOptions parse(Args args, Path file, ScriptKind kind) {
         String source = readFile("FILE.js", file);
         if (source.isBlank()) {
             throw new UsageException("FILE.js: '" + file + "' is empty; a script needs a main function");
@@ -50,8 +69,62 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
                 .map(text -> flag("--timeout-action", () -> SipStatus.parse("--timeout-action", text)))
                 .orElse(null);
         Path name = file.getFileName();
-        return new ScriptOptions(Script.of(TENANT, name == null ? file.toString() : name.toString(), kind, source),
-                data, limits, action);
+        Script script = Script.of(TENANT, name == null ? file.toString() : name.toString(), kind, source);
+        Map<String, String> env = env(args.values("--env"));
+        if (!env.isEmpty()) {
+            script = script.withEnv(env);
+        }
+        EgressPolicy.Builder egress = EgressPolicy.builder();
+        for (String hostPort : args.values("--allow-host")) {
+            flag("--allow-host", () -> egress.allow(TENANT, hostPort));
+        }
+        InMemoryDatastore datastore = new InMemoryDatastore();
+        args.value("--datastore").ifPresent(value -> preload(datastore, value));
+        return new ScriptOptions(script, data, limits, action, egress.build(), datastore);
+    }
+
+    /**
+     * A Forge for one command-line run: these limits as its defaults (the first Forge's default limits set
+     * V8's process-wide heap ceiling), this egress and this datastore.
+     */
+    Forge forge() {
+        return forge(EngineOptions.builder().threads(1).maxIsolates(4).build());
+    }
+
+    /** As {@link #forge()}, with these engine options. */
+    Forge forge(EngineOptions engine) {
+        return Forge.builder()
+                .limits(limits)
+                .egress(egress)
+                .datastore(datastore)
+                .engineOptions(engine)
+                .build();
+    }
+
+    private static Map<String, String> env(List<String> pairs) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--env: '" + pair + "' is not KEY=VALUE");
+            }
+            env.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return env;
+    }
+
+    /** {@code --datastore @FILE}: a JSON object whose keys and values are stored for tenant {@value #TENANT}. */
+    private static void preload(InMemoryDatastore datastore, String value) {
+        if (!value.startsWith("@")) {
+            throw new UsageException("--datastore: give a file as @FILE, got '" + value + "'");
+        }
+        String text = readFile("--datastore", Path.of(value.substring(1)));
+        JsonNode tree = flag("--datastore", () -> Json.parse("--datastore", text));
+        if (!tree.isObject()) {
+            throw new UsageException("--datastore: the file must hold a JSON object of keys and values, got " + tree.getNodeType());
+        }
+        tree.fields().forEachRemaining(e -> flag("--datastore", () ->
+                datastore.set(TENANT, e.getKey(), Json.write(e.getValue()), null).toCompletableFuture().join()));
     }
 
     private static String data(String value) {
