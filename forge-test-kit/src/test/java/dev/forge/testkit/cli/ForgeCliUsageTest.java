@@ -85,7 +85,7 @@ class ForgeCliUsageTest {
 
     @Test
     void unknownFlagOrCommand() {
-        usageError("unknown flag '--frobnicate' for forge run; known flags: --call-id, --data", "run", script, "--frobnicate");
+        usageError("unknown flag '--frobnicate' for forge run; known flags: --allow-host, --call-id, --data", "run", script, "--frobnicate");
         usageError("forge deploy: unknown command 'deploy'", "deploy");
         usageError("unknown flag '--json' for forge demo", "demo", "--json");
     }
