@@ -26,6 +26,13 @@ import java.util.concurrent.TimeUnit;
  * the whole {@code invoke}, from the call to the {@link Outcome.TimedOut} in hand; the overshoot is that
  * time minus {@link #TIMEOUT_MS} (a constant shift, so its percentiles are the op's percentiles minus 20).
  *
+ * <p>Setup first runs a trivial script so V8 is initialised (the very first isolate of a process takes
+ * hundreds of milliseconds, which would put the deadline in the past before the script starts). That
+ * matters because of an engine bug ({@link LostTerminationRepro}): a deadline that passes between the
+ * isolate publishing it and V8 entering the script is lost, and the call never returns. A call that has
+ * not returned after {@link #HANG_SECONDS} s therefore ends the fork with exit code 3 and a message,
+ * rather than leaving JMH waiting forever.
+ *
  * <p>Target: overshoot p99 &lt;= 5 ms.
  */
 @State(Scope.Benchmark)
@@ -37,6 +44,10 @@ import java.util.concurrent.TimeUnit;
 public class DeadlineBenchmark {
 
     static final long TIMEOUT_MS = 20;
+    static final long HANG_SECONDS = 5;
+
+    private volatile long opStart;
+    private volatile boolean running = true;
 
     private Forge forge;
     private Invocation invocation;
@@ -44,11 +55,16 @@ public class DeadlineBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         forge = Forge.builder().build();
+        startHangGuard();
+        forge.load(Script.of("bench", "warm", ScriptKind.SCRIPT, "function main(d){ return d; }"));
+        if (!forge.invoke("bench/warm", "{}").isOk()) {
+            throw new IllegalStateException("warm-up script failed");
+        }
         forge.load(Script.of("bench", "spin", ScriptKind.SCRIPT, "function main(){ while(true){} }"));
         invocation = Invocation.builder("bench/spin").data("{}").timeout(Duration.ofMillis(TIMEOUT_MS)).build();
         for (int i = 0; i < 3; i++) {
             long start = System.nanoTime();
-            Outcome outcome = forge.invoke(invocation);
+            Outcome outcome = spin();
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (!(outcome instanceof Outcome.TimedOut)) {
                 throw new IllegalStateException("expected a TimedOut for while(true){}, got " + outcome);
@@ -59,14 +75,39 @@ public class DeadlineBenchmark {
         }
     }
 
+    private void startHangGuard() {
+        Thread guard = new Thread(() -> {
+            while (running) {
+                long s = opStart;
+                if (s != 0 && System.nanoTime() - s > TimeUnit.SECONDS.toNanos(HANG_SECONDS)) {
+                    System.err.println("HANG: forge.invoke of while(true){} with a " + TIMEOUT_MS
+                            + " ms timeout has not returned after " + HANG_SECONDS + " s; stats " + forge.stats()
+                            + ". See LostTerminationRepro.");
+                    Runtime.getRuntime().halt(3);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "deadline-benchmark-hang-guard");
+        guard.setDaemon(true);
+        guard.start();
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
+        running = false;
         System.out.println("\nengine stats: " + forge.stats());
         forge.close();
     }
 
     @Benchmark
     public Outcome spin() {
-        return forge.invoke(invocation);
+        opStart = System.nanoTime();
+        Outcome outcome = forge.invoke(invocation);
+        opStart = 0;
+        return outcome;
     }
 }
