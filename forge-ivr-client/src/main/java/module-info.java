@@ -1,6 +1,7 @@
-/** Filled by a later issue; it builds now so that the reactor has its final shape. */
+/**
+ * Filled by a later issue; it builds now so that the reactor has its final shape. Its package is
+ * exported once it holds types.
+ */
 module dev.forge.ivr {
     requires transitive dev.forge.api;
-
-    exports dev.forge.ivr;
 }

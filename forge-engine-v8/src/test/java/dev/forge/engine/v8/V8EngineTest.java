@@ -122,6 +122,8 @@ class V8EngineTest {
         assertEquals(ScriptException.Kind.RUNTIME, e.kind());
         assertEquals(2, e.line());
         assertTrue(e.getMessage().startsWith("TypeError"), e.getMessage());
+        assertTrue(e.scriptStack().contains("at main (s.js:2:"), e.scriptStack());
+        assertTrue(!e.scriptStack().contains("forge:prelude"), "Forge's frames are not the tenant's: " + e.scriptStack());
     }
 
     @Test
@@ -138,5 +140,46 @@ class V8EngineTest {
         assertEquals("{\"x\":1}", assertInstanceOf(Outcome.Ok.class, o, o.toJson()).dataJson());
         Outcome never = run(ScriptKind.APP, "function main(d) { return new Promise(() => {}); }", "{}");
         assertInstanceOf(Outcome.TimedOut.class, never, never.toJson());
+    }
+
+    @Test
+    void catastrophicRegexIsInterrupted() {
+        Outcome o = run("function main(d) { return /^(a+)+$/.test('a'.repeat(40) + 'b'); }");
+        assertInstanceOf(Outcome.TimedOut.class, o, o.toJson());
+    }
+
+    @Test
+    void aScriptMayNotReturnAPromise() {
+        ScriptException e = failed(run("function main(d) { return Promise.resolve(d); }"));
+        assertEquals(ScriptException.Kind.RUNTIME, e.kind());
+        assertTrue(e.getMessage().contains("make it an App"), e.getMessage());
+    }
+
+    @Test
+    void returnValuesThatAreNotJsonFailClearly() {
+        ScriptException e = failed(run("function main(d) { const a = {}; a.self = a; return a; }"));
+        assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
+        Outcome nothing = run("function main(d) { }");
+        assertEquals("null", assertInstanceOf(Outcome.Ok.class, nothing).dataJson());
+    }
+
+    @Test
+    void thrownValuesOfEveryShape() {
+        assertEquals(ScriptException.Kind.RUNTIME, failed(run("function main(d) { throw 42; }")).kind());
+        assertEquals(ScriptException.Kind.RUNTIME, failed(run("function main(d) { throw null; }")).kind());
+        assertEquals(ScriptException.Kind.RUNTIME, failed(run("function main(d) { throw [200, 'OK']; }")).kind());
+        assertEquals("603 Decline", run("function main(d) { throw [603, 'Decline']; }").sip().toString());
+        assertEquals("480 Disallowed by Date/Time Restriction",
+                run("function main(d) { throw new Error('480 Disallowed by Date/Time Restriction'); }").sip().toString());
+        Outcome hostile = run("function main(d) { throw { get message() { for (;;) {} } }; }");
+        assertInstanceOf(Outcome.TimedOut.class, hostile, hostile.toJson());
+    }
+
+    @Test
+    void topLevelCodeIsUnderTheDeadline() {
+        Outcome o = run("for (;;) {} function main(d) { return d; }");
+        assertInstanceOf(Outcome.TimedOut.class, o, o.toJson());
+        ScriptException noMain = failed(run("function notMain(d) { return d; }"));
+        assertTrue(noMain.getMessage().contains("no main function"), noMain.getMessage());
     }
 }

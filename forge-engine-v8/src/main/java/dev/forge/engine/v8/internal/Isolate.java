@@ -36,6 +36,7 @@ final class Isolate implements AutoCloseable {
     enum Kill { NONE, TIMEOUT, MEMORY }
 
     private static final long STATS_STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     final ScriptRunner runner;
     private final V8Runtime runtime;
@@ -47,7 +48,11 @@ final class Isolate implements AutoCloseable {
     private V8ValueFunction[] hostFunctions;
     private int nextId;
 
+    /** Guards termination requests against close: V8 must never be asked anything about a freed isolate. */
     private final Object killLock = new Object();
+    /** Guards memory sampling against close, without ever holding {@link #killLock} while V8 answers. */
+    private final Object sampleLock = new Object();
+    private volatile boolean closed;
     private volatile long deadline;
     private volatile Call current;
     private volatile long runStartNanos;
@@ -91,7 +96,8 @@ final class Isolate implements AutoCloseable {
 
     private void load(Call call) {
         runtime.setNearHeapLimitCallback((current, initial) -> {
-            kill(Kill.MEMORY, "the script's heap reached the " + (heapLimit >> 20) + " MiB limit");
+            kill(Kill.MEMORY, "the script's heap reached V8's ceiling of " + (current >> 20) + " MiB (its limit is "
+                    + (heapLimit >> 20) + " MiB)");
             return current + (32L << 20);
         });
         begin(call);
@@ -225,10 +231,15 @@ final class Isolate implements AutoCloseable {
     }
 
     private void begin(Call call) {
+        watch(call.deadlineNanos, call);
+    }
+
+    /** Puts the isolate under the watchdog until {@link #end()}; nothing runs JavaScript outside such a window. */
+    private void watch(long until, Call call) {
         current = call;
         runStartNanos = System.nanoTime();
-        deadline = call.deadlineNanos;
-        watchdog.armed(call.deadlineNanos);
+        deadline = until;
+        watchdog.armed(until);
     }
 
     /** Stops the watch; returns a kill that raced with the end of execution. */
@@ -257,21 +268,27 @@ final class Isolate implements AutoCloseable {
         healthy = probe();
     }
 
-    /** Called by the watchdog: the deadline {@code expected} passed while this isolate ran. */
+    /**
+     * Called by the watchdog, again and again, while the isolate runs past its deadline {@code expected}:
+     * the first time the call times out; every time V8 is asked to terminate. Repeating matters: a
+     * termination requested while another thread briefly holds the isolate's lock (V8 answering a
+     * statistics request) can be lost, and a loop that is never terminated would hold the thread forever.
+     */
     void expire(long expected) {
         Call call;
+        boolean first;
         synchronized (killLock) {
-            if (deadline != expected) {
+            if (deadline != expected || closed) {
                 return;
             }
             call = current;
-            if (kill == Kill.NONE) {
+            first = kill == Kill.NONE;
+            if (first) {
                 kill = Kill.TIMEOUT;
             }
-            deadline = 0;
             runtime.terminateExecution();
         }
-        if (call != null) {
+        if (first && call != null) {
             call.timedOut();
         }
     }
@@ -279,6 +296,9 @@ final class Isolate implements AutoCloseable {
     /** Terminates whatever runs now for {@code why}; any thread. */
     void kill(Kill why, String message) {
         synchronized (killLock) {
+            if (closed) {
+                return;
+            }
             if (kill == Kill.NONE) {
                 kill = why;
                 killMessage = message;
@@ -287,21 +307,36 @@ final class Isolate implements AutoCloseable {
         }
     }
 
-    /** Called by the watchdog while this isolate runs: checks heap and ArrayBuffer memory. */
-    void sampleMemory(long now) {
+    /**
+     * Called by the watchdog while this isolate runs: true if a memory sample is due, in which case the
+     * watchdog has {@link #sampleMemory()} run off its own thread (asking V8 can take milliseconds).
+     */
+    boolean memorySampleDue(long now) {
         if (now - runStartNanos < Watchdog.SAMPLE_NANOS) {
-            return;
+            return false;
         }
         long requested = statsRequestedNanos;
         if (requested != 0 && now - requested < STATS_STALE_NANOS) {
-            return;
+            return false;
         }
         statsRequestedNanos = now;
+        return true;
+    }
+
+    /** Asks V8 for heap statistics; they arrive at V8's next interrupt check and are checked against the limit. */
+    void sampleMemory() {
         CompletableFuture<V8HeapStatistics> stats;
-        try {
-            stats = runtime.getV8HeapStatistics();
-        } catch (RuntimeException e) {
-            return;
+        synchronized (sampleLock) {
+            if (closed || deadline == 0) {
+                statsRequestedNanos = 0;
+                return;
+            }
+            try {
+                stats = runtime.getV8HeapStatistics();
+            } catch (RuntimeException e) {
+                statsRequestedNanos = 0;
+                return;
+            }
         }
         stats.thenAccept(s -> {
             statsRequestedNanos = 0;
@@ -328,17 +363,27 @@ final class Isolate implements AutoCloseable {
         runtime.cancelTerminateExecution();
     }
 
-    /** After a timeout: is the isolate still usable, and within its memory? */
+    /**
+     * After a timeout: is the isolate still usable, and within its memory? The probe runs JavaScript, and
+     * V8 may run microtasks a terminated call left behind when it returns, so it is watched like a call.
+     */
     private boolean probe() {
+        if (runtime.isDead() || runtime.isClosed()) {
+            return false;
+        }
+        long probeDeadline = System.nanoTime() + PROBE_NANOS;
+        watch(probeDeadline, null);
         try {
-            if (runtime.isDead() || runtime.isClosed()) {
+            runtime.getExecutor("0").executeVoid();
+            if (end() != Kill.NONE) {
+                cancelTermination();
                 return false;
             }
-            runtime.getExecutor("0").executeVoid();
-            CompletableFuture<V8HeapStatistics> stats = runtime.getV8HeapStatistics();
-            V8HeapStatistics s = stats.getNow(null);
+            V8HeapStatistics s = runtime.getV8HeapStatistics().getNow(null);
             return s == null || (s.getUsedHeapSize() <= heapLimit && s.getExternalMemory() <= heapLimit);
         } catch (JavetException | RuntimeException e) {
+            end();
+            cancelTermination();
             return false;
         }
     }
@@ -394,6 +439,15 @@ final class Isolate implements AutoCloseable {
     @Override
     public void close() {
         watchdog.unregister(this);
+        synchronized (killLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        synchronized (sampleLock) {
+            // waits for a sample in flight; any later one sees closed
+        }
         for (Call call : pending.values()) {
             call.failed(new ScriptException(ScriptException.Kind.CANCELLED, "the isolate was closed while the invocation waited"));
         }

@@ -109,7 +109,11 @@ final class IsolatePool {
             call.failed(broken);
             return;
         }
-        closeAll(toClose);
+        if (toClose != null && !toClose.isEmpty()) {
+            // an evicted isolate is closed off the caller's path
+            List<Isolate> evictedNow = toClose;
+            workers.execute(() -> closeAll(evictedNow));
+        }
         Isolate owned = isolate;
         if (inline) {
             drive(runner, owned, call, true);

@@ -103,7 +103,7 @@ final class Results {
         JsonNode e = Json.parse("error", json);
         String name = e.path("name").asText("");
         String message = e.path("message").asText("");
-        String stack = e.path("stack").asText("");
+        String stack = withoutPrelude(e.path("stack").asText(""));
         if ("RangeError".equals(name) && message.contains(STACK_OVERFLOW)) {
             int[] where = position(stack, resourceName);
             call.failed(new ScriptException(ScriptException.Kind.STACK, "RangeError: " + message, stack, where[0], where[1]));
@@ -111,6 +111,23 @@ final class Results {
         }
         String full = name.isEmpty() ? message : name + ": " + message;
         thrownText(call, message, full, stack, resourceName);
+    }
+
+    /** The stack without Forge's own frames: a tenant sees only its code. */
+    static String withoutPrelude(String stack) {
+        if (stack.indexOf(Prelude.RESOURCE_NAME) < 0) {
+            return stack;
+        }
+        StringBuilder out = new StringBuilder(stack.length());
+        for (String line : stack.split("\n", -1)) {
+            if (!line.contains(Prelude.RESOURCE_NAME)) {
+                if (out.length() > 0) {
+                    out.append('\n');
+                }
+                out.append(line);
+            }
+        }
+        return out.toString();
     }
 
     /** Line and column of the first stack frame in the tenant's source; zeros when there is none. */

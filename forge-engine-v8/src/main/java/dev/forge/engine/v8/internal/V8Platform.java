@@ -18,8 +18,13 @@ import com.caoccao.javet.interop.options.V8RuntimeOptions;
  */
 final class V8Platform {
 
-    /** The V8 stack limit per thread, in KiB; well inside a 1 MiB Java thread stack. */
-    static final int STACK_KIB = 512;
+    /**
+     * The V8 stack limit per thread, in KiB. V8 measures it down from where a thread first enters the
+     * isolate, so it must fit inside the stack of any thread that runs scripts, callers included (see
+     * {@link dev.forge.EngineOptions#callerRuns()}): 192 KiB leaves room on threads of 320 KiB and more,
+     * and gives scripts about two thousand frames of recursion.
+     */
+    static final int STACK_KIB = 192;
 
     /** Room above a script's limit for Forge's own objects and for V8 to unwind after termination. */
     private static final long HEADROOM_BYTES = 16L * 1024 * 1024;

@@ -5,6 +5,8 @@ import dev.forge.ScriptException;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #armed}; the watchdog sleeps until the earliest deadline it knows, then terminates whatever
  * runs past its own. Calls that wait without running (queued for an isolate, or an App awaiting a
  * promise) are held in a queue ordered by deadline and end as timed out when it passes. While anything
- * runs, the watchdog also samples the isolates' heap and ArrayBuffer memory every
- * {@link #SAMPLE_NANOS}.
+ * runs, the watchdog also has the isolates' heap and ArrayBuffer memory sampled every
+ * {@link #SAMPLE_NANOS}, on a thread of its own so that a slow answer from V8 never delays a deadline.
  *
  * <p>Registering a deadline costs two volatile accesses; nothing is allocated on the hot path.
  *
@@ -27,16 +29,24 @@ final class Watchdog implements AutoCloseable {
 
     static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How soon to terminate again an isolate that still runs past its deadline. */
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Set<Isolate> isolates = ConcurrentHashMap.newKeySet();
     private final PriorityBlockingQueue<Call> waiting =
             new PriorityBlockingQueue<>(64, Comparator.comparingLong((Call c) -> c.deadlineNanos));
     private final Thread thread;
+    private final ExecutorService sampler;
     private volatile long wakeAt;
     private volatile boolean scanning;
     private volatile boolean closed;
 
     Watchdog(String name) {
+        sampler = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name + "-sampler");
+            t.setDaemon(true);
+            return t;
+        });
         thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
@@ -83,11 +93,16 @@ final class Watchdog implements AutoCloseable {
                 running = true;
                 if (now - deadline >= 0) {
                     isolate.expire(deadline);
+                    if (now + RETRY_NANOS - next < 0) {
+                        next = now + RETRY_NANOS;
+                    }
                 } else {
                     if (deadline - next < 0) {
                         next = deadline;
                     }
-                    isolate.sampleMemory(now);
+                    if (isolate.memorySampleDue(now)) {
+                        sampler.execute(isolate::sampleMemory);
+                    }
                 }
             }
             Call call;
@@ -120,6 +135,7 @@ final class Watchdog implements AutoCloseable {
     public void close() {
         closed = true;
         LockSupport.unpark(thread);
+        sampler.shutdownNow();
         Call call;
         while ((call = waiting.poll()) != null) {
             call.failed(new ScriptException(ScriptException.Kind.CANCELLED, "Forge closed before the invocation ended"));

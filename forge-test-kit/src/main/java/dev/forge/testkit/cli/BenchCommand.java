@@ -1,0 +1,136 @@
+package dev.forge.testkit.cli;
+
+import dev.forge.EngineOptions;
+import dev.forge.Forge;
+import dev.forge.Invocation;
+import dev.forge.Outcome;
+import dev.forge.testkit.internal.LatencyRecorder;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code forge bench FILE.js}: invokes a script from N platform threads through the public API for a
+ * warmup, then for a measured period, and reports throughput, latency percentiles and outcome counts.
+ *
+ * <p>Each thread records its own latencies into a {@link LatencyRecorder}; they are merged and sorted
+ * once the threads are joined, so measuring takes no lock on the hot path.
+ *
+ * <p>Thread-safety: one use per instance; the worker threads it starts end before {@link #run} returns.
+ */
+final class BenchCommand {
+
+    static final String USAGE = """
+            forge bench FILE.js [--data @FILE] [--threads 2] [--seconds 10] [--warmup 2] [--json] [--type ...]
+                                [--timeout 2s] [--memory 100m]
+              Invokes the script from N threads (N isolates) for S seconds after the warmup; prints
+              throughput and p50/p90/p99/p99.9/max latency in microseconds, and the outcome counts.""";
+
+    private BenchCommand() {
+    }
+
+    static int run(List<String> tokens, PrintStream out) throws InterruptedException {
+        Set<String> flags = new HashSet<>(ScriptOptions.FLAGS);
+        flags.addAll(Set.of("--threads", "--seconds", "--warmup"));
+        Args args = Args.parse("bench", tokens, flags, Set.of("--json"));
+        ScriptOptions options = ScriptOptions.parse(args);
+        int threads = args.positiveInt("--threads", 2);
+        double seconds = args.seconds("--seconds", 10, Double.MIN_VALUE);
+        double warmup = args.seconds("--warmup", 2, 0);
+
+        EngineOptions engine = EngineOptions.builder()
+                .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
+                .concurrencyPerScript(threads)
+                .build();
+        try (Forge forge = Forge.builder().limits(options.limits()).engineOptions(engine).build()) {
+            forge.load(options.script());
+            Invocation invocation = Invocation.builder(options.script().id())
+                    .data(options.dataJson())
+                    .timeoutAction(options.timeoutAction())
+                    .build();
+            BenchResult result = measure(forge, invocation, threads, warmup, seconds);
+            out.println(args.has("--json") ? result.toJson() : result.toText(options.script().name()));
+            out.flush();
+            return ExitCode.OK;
+        }
+    }
+
+    private static BenchResult measure(Forge forge, Invocation invocation, int threads, double warmup,
+                                       double seconds) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> started = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Worker worker = new Worker(forge, invocation, ready, go);
+            workers.add(worker);
+            Thread t = new Thread(worker, "forge-bench-" + i);
+            t.setDaemon(true);
+            started.add(t);
+            t.start();
+        }
+        ready.await();
+        long start = System.nanoTime();
+        long measureFrom = start + (long) (warmup * 1e9);
+        long end = measureFrom + (long) (seconds * 1e9);
+        for (Worker w : workers) {
+            w.window(measureFrom, end);
+        }
+        go.countDown();
+        for (Thread t : started) {
+            t.join();
+        }
+        long measuredNanos = Math.max(1, System.nanoTime() - measureFrom);
+        return BenchResult.of(threads, measuredNanos, workers.stream().map(w -> w.latencies).toList(),
+                workers.stream().map(w -> w.outcomes).toList());
+    }
+
+    /** One benchmark thread: invokes until the end of the window, recording only inside it. */
+    private static final class Worker implements Runnable {
+        private final Forge forge;
+        private final Invocation invocation;
+        private final CountDownLatch ready;
+        private final CountDownLatch go;
+        private final LatencyRecorder latencies = new LatencyRecorder();
+        private final OutcomeCounts outcomes = new OutcomeCounts();
+        private long measureFrom;
+        private long end;
+
+        Worker(Forge forge, Invocation invocation, CountDownLatch ready, CountDownLatch go) {
+            this.forge = forge;
+            this.invocation = invocation;
+            this.ready = ready;
+            this.go = go;
+        }
+
+        void window(long from, long until) {
+            this.measureFrom = from;
+            this.end = until;
+        }
+
+        @Override
+        public void run() {
+            ready.countDown();
+            try {
+                go.await(); // happens-after window(): the latch publishes measureFrom and end
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = System.nanoTime();
+            while (now < end) {
+                Outcome outcome = forge.invoke(invocation);
+                long after = System.nanoTime();
+                if (now >= measureFrom) {
+                    latencies.record((after - now) / 1_000);
+                    outcomes.add(outcome);
+                }
+                now = after;
+            }
+        }
+    }
+}

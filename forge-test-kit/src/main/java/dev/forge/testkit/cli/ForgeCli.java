@@ -1,0 +1,120 @@
+package dev.forge.testkit.cli;
+
+import dev.forge.testkit.internal.Resources;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The {@code forge} command: {@code run}, {@code bench}, {@code demo}, {@code help}, {@code version}.
+ *
+ * <p>{@link #run(String[], PrintStream, PrintStream)} does the work and returns the exit status, so tests
+ * run the CLI in-process; {@link #main} only adds {@code System.exit}. Results go to {@code out}, usage
+ * errors to {@code err}; scripts' console output goes through SLF4J to the process's stderr. Exit statuses
+ * are listed in {@link ExitCode}.
+ *
+ * <p>Thread-safety: {@code run} may be called from several threads; each call starts its own Forge.
+ */
+public final class ForgeCli {
+
+    static final String USAGE = """
+            forge: run and test Forge call-routing scripts on the embedded V8 engine.
+
+            Usage:
+            %s
+
+            %s
+
+            %s
+
+              forge help | --help       this text
+              forge version             the kit's version
+
+            Exit status: 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error, 70 Forge could not start.
+            """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), BenchCommand.USAGE.indent(2).stripTrailing(),
+            DemoCommand.USAGE.indent(2).stripTrailing());
+
+    private ForgeCli() {
+    }
+
+    public static void main(String[] args) {
+        CliLogging.configure();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @return the exit status, see {@link ExitCode}
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CliLogging.configure();
+        if (args.length == 0) {
+            err.print(USAGE);
+            return ExitCode.USAGE;
+        }
+        String command = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            if (rest.contains("--help") || rest.contains("-h")) {
+                out.println(commandUsage(command));
+                return ExitCode.OK;
+            }
+            switch (command) {
+                case "run":
+                    return RunCommand.run(rest, out);
+                case "bench":
+                    return BenchCommand.run(rest, out);
+                case "demo":
+                    return DemoCommand.run(rest, out);
+                case "help", "--help", "-h":
+                    out.print(USAGE);
+                    return ExitCode.OK;
+                case "version", "--version":
+                    out.println("forge " + version() + " (Java " + Runtime.version() + ")");
+                    return ExitCode.OK;
+                default:
+                    throw new UsageException("unknown command '" + command + "'; commands: run, bench, demo, help, version");
+            }
+        } catch (UsageException e) {
+            err.println("forge " + command + ": " + e.getMessage());
+            err.println("Try 'forge " + (isCommand(command) ? command + " " : "") + "--help'.");
+            return ExitCode.USAGE;
+        } catch (IllegalStateException e) {
+            err.println("forge " + command + ": " + e.getMessage());
+            return ExitCode.INTERNAL;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("forge " + command + ": interrupted");
+            return ExitCode.INTERNAL;
+        }
+    }
+
+    private static boolean isCommand(String command) {
+        return List.of("run", "bench", "demo").contains(command);
+    }
+
+    private static String commandUsage(String command) {
+        return switch (command) {
+            case "run" -> RunCommand.USAGE;
+            case "bench" -> BenchCommand.USAGE;
+            case "demo" -> DemoCommand.USAGE;
+            default -> USAGE;
+        };
+    }
+
+    /** The kit's version, from the build. */
+    static String version() {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(Resources.readBeside(ForgeCli.class, "version.properties")));
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+}
