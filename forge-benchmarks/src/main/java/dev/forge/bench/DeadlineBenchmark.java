@@ -1,5 +1,10 @@
 package dev.forge.bench;
 
+import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.exceptions.JavetTerminatedException;
+import com.caoccao.javet.interop.V8Host;
+import com.caoccao.javet.interop.V8Runtime;
+import com.caoccao.javet.values.reference.V8ValueFunction;
 import dev.forge.Forge;
 import dev.forge.Invocation;
 import dev.forge.Outcome;
@@ -19,6 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +36,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Setup first runs a trivial script so V8 is initialised (the very first isolate of a process takes
  * hundreds of milliseconds, which would put the deadline in the past before the script starts). That
- * matters because of an engine bug ({@link LostTerminationRepro}): a deadline that passes between the
- * isolate publishing it and V8 entering the script is lost, and the call never returns. A call that has
+ * mattered because of an engine bug ({@link LostTerminationRepro}, fixed on main by re-terminating every
+ * millisecond): a deadline that passed between the isolate publishing it and V8 entering the script was
+ * lost, and the call never returned. A call that has
  * not returned after {@link #HANG_SECONDS} s therefore ends the fork with exit code 3 and a message,
  * rather than leaving JMH waiting forever.
+ *
+ * <p>{@code rawJavet} is the floor: the same loop in a bare V8Runtime, terminated by a scheduled thread at
+ * 20 ms and every millisecond after until it stops (as Forge's watchdog does).
  *
  * <p>Target: overshoot p99 &lt;= 5 ms.
  */
@@ -51,6 +63,9 @@ public class DeadlineBenchmark {
 
     private Forge forge;
     private Invocation invocation;
+    private V8Runtime runtime;
+    private V8ValueFunction rawCall;
+    private ScheduledExecutorService terminator;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -96,11 +111,44 @@ public class DeadlineBenchmark {
         guard.start();
     }
 
+    @Setup(Level.Trial)
+    public void setUpRaw() throws JavetException {
+        runtime = V8Host.getV8Instance().createV8Runtime();
+        runtime.getExecutor("function main(){ while(true){} }").executeVoid();
+        rawCall = runtime.getExecutor(RoutingCallBenchmark.WRAPPER).execute();
+        terminator = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "raw-terminator");
+            t.setDaemon(true);
+            t.setPriority(Thread.MAX_PRIORITY);
+            return t;
+        });
+    }
+
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws JavetException {
+        terminator.shutdownNow();
+        rawCall.close();
+        runtime.close();
         running = false;
         System.out.println("\nengine stats: " + forge.stats());
         forge.close();
+    }
+
+    @Benchmark
+    public String rawJavet() throws JavetException {
+        opStart = System.nanoTime();
+        ScheduledFuture<?> kill = terminator.scheduleAtFixedRate(runtime::terminateExecution,
+                TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS), TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        String result;
+        try {
+            result = rawCall.callString(null, "{}");
+        } catch (JavetTerminatedException e) {
+            result = "terminated";
+        }
+        kill.cancel(false);
+        runtime.cancelTerminateExecution();
+        opStart = 0;
+        return result;
     }
 
     @Benchmark
