@@ -91,6 +91,17 @@ public final class Forge implements AutoCloseable {
         return script;
     }
 
+    /**
+     * Removes the script from the store and closes its isolates (busy ones when their invocations end).
+     *
+     * @return whether the store had it
+     */
+    public boolean unload(String scriptId) {
+        boolean had = store.remove(Objects.requireNonNull(scriptId, "scriptId"));
+        engine.evict(scriptId);
+        return had;
+    }
+
     /** Runs the script with this id on {@code dataJson}, with the script's limits and the default timeout action. */
     public Outcome invoke(String scriptId, String dataJson) {
         return invoke(Invocation.builder(scriptId).data(dataJson).build());

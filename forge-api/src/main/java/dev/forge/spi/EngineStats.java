@@ -10,7 +10,8 @@ package dev.forge.spi;
  * @param isolatesRebuilt  isolates closed after a limit was hit and built again
  * @param isolatesEvicted  idle isolates closed to stay under the cap
  * @param threads          platform threads the engine has started
+ * @param scriptsKept      script versions the engine keeps state for (isolates, queue, code cache)
  */
 public record EngineStats(int liveIsolates, int busyIsolates, int queued, long isolatesBuilt, long isolatesRebuilt,
-                          long isolatesEvicted, int threads) {
+                          long isolatesEvicted, int threads, int scriptsKept) {
 }

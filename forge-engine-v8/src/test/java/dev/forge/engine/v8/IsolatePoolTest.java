@@ -58,6 +58,9 @@ class IsolatePoolTest {
                 assertTrue(forge.stats().liveIsolates() <= 3, forge.stats().toString());
             }
             assertTrue(forge.stats().isolatesEvicted() >= 9, forge.stats().toString());
+            assertTrue(forge.stats().scriptsKept() <= 3, "evicted scripts are not kept: " + forge.stats());
+            assertTrue(forge.unload("t11/s.js"));
+            assertTrue(forge.stats().scriptsKept() <= 2, forge.stats().toString());
         }
     }
 

@@ -334,7 +334,10 @@ final class Isolate implements AutoCloseable {
         } else {
             call.failed(new ScriptException(ScriptException.Kind.CANCELLED, "the isolate was terminated"));
         }
-        healthy = probe();
+        // A Script's isolate is rebuilt after a timeout: V8 can leave a function that was terminated over and
+        // over checking for interrupts only every few hundred milliseconds, and nothing else waits on it.
+        // An App's isolate carries other invocations' awaits, so it is kept if it still answers.
+        healthy = runner.app && probe();
     }
 
     /**

@@ -93,6 +93,11 @@ final class IsolatePool {
                 return;
             }
             broken = runner.broken;
+            if (runner.forgotten && !runner.retired) {
+                // dropped between runner() and here: keep its bookkeeping visible
+                runners.putIfAbsent(ScriptRunner.key(runner.script), runner);
+                runner.forgotten = false;
+            }
             if (broken == null) {
                 Isolate busyWithRoom = withRoom(runner);
                 if (busyWithRoom != null) {
@@ -200,7 +205,7 @@ final class IsolatePool {
         Isolate victim = lru.next();
         lru.remove();
         victim.runner.isolates.remove(victim);
-        forgetIfRetired(victim.runner);
+        forgetIfUnused(victim.runner);
         evicted.incrementAndGet();
         return List.of(victim);
     }
@@ -274,13 +279,13 @@ final class IsolatePool {
             if (!starving.isEmpty() && !closed) {
                 isolate.runner.isolates.remove(isolate);
                 live--;
-                forgetIfRetired(isolate.runner);
+                forgetIfUnused(isolate.runner);
                 closeLater(List.of(isolate));
                 wakeStarving();
             } else if (closed || isolate.runner.retired) {
                 isolate.runner.isolates.remove(isolate);
                 live--;
-                forgetIfRetired(isolate.runner);
+                forgetIfUnused(isolate.runner);
                 closeLater(List.of(isolate));
             } else {
                 idleLru.add(isolate);
@@ -323,7 +328,7 @@ final class IsolatePool {
                 }
             }
             if (next == null) {
-                forgetIfRetired(runner);
+                forgetIfUnused(runner);
                 wakeStarving();
             }
         }
@@ -453,9 +458,16 @@ final class IsolatePool {
         }
     }
 
-    private void forgetIfRetired(ScriptRunner runner) {
-        if (runner.isolates.isEmpty() && runner.retired && runner.queue.isEmpty()) {
-            runners.remove(ScriptRunner.key(runner.script), runner);
+    /**
+     * Drops a runner that has no isolate and nothing queued, so that the map does not grow with every
+     * script ever run. A runner whose script failed to compile is kept (unless retired), so that the
+     * failure is not compiled again on every call.
+     */
+    private void forgetIfUnused(ScriptRunner runner) {
+        if (runner.isolates.isEmpty() && runner.queue.isEmpty() && (runner.retired || runner.broken == null)) {
+            if (runners.remove(ScriptRunner.key(runner.script), runner)) {
+                runner.forgotten = true;
+            }
         }
     }
 
@@ -475,6 +487,7 @@ final class IsolatePool {
                         }
                     }
                     runners.remove(ScriptRunner.key(runner.script));
+                    runner.forgotten = true;
                 }
             }
         }
@@ -483,7 +496,7 @@ final class IsolatePool {
 
     int[] counts() {
         synchronized (lock) {
-            return new int[] {live, busy, queued};
+            return new int[] {live, busy, queued, runners.size()};
         }
     }
 

@@ -48,17 +48,20 @@ final class Results {
             call.failed(new ScriptException(ScriptException.Kind.HOST, "the engine returned no result"));
             return true;
         }
-        String body = result.substring(1);
-        switch (result.charAt(0)) {
-            case 'O' -> call.ok(body);
+        char tag = result.charAt(0);
+        switch (tag) {
             case 'P' -> {
                 return false;
             }
-            case 'S' -> thrownText(call, body, body, "", resourceName);
-            case 'A' -> thrownArray(call, body);
-            case 'E' -> thrownError(call, body, resourceName);
-            case 'D' -> call.future.completeExceptionally(new IllegalArgumentException("data: not valid JSON: " + body));
-            default -> call.failed(new ScriptException(ScriptException.Kind.HOST, "unexpected result tag " + result.charAt(0)));
+            case 'S' -> {
+                String text = result.substring(1);
+                thrownText(call, text, text, "", resourceName);
+            }
+            case 'A' -> thrownArray(call, result.substring(1));
+            case 'E' -> thrownError(call, result.substring(1), resourceName);
+            case 'D' -> call.future.completeExceptionally(new IllegalArgumentException("data: not valid JSON: "
+                    + result.substring(1)));
+            default -> call.ok(result);
         }
         return true;
     }

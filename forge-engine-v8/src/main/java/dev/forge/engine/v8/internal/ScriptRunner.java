@@ -44,6 +44,7 @@ final class ScriptRunner {
     final ArrayDeque<Call> queue = new ArrayDeque<>();
     final List<Isolate> isolates = new ArrayList<>(1);
     boolean retired;
+    boolean forgotten;
     ScriptException broken;
 
     ScriptRunner(Script script, Limits limits, EngineOptions options, HostServices services) {

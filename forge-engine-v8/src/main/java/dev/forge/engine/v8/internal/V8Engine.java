@@ -146,7 +146,7 @@ public final class V8Engine implements ScriptEngine {
     public EngineStats stats() {
         int[] c = pool.counts();
         return new EngineStats(c[0], c[1], c[2], pool.built.get(), pool.rebuilt.get(), pool.evicted.get(),
-                workers.getPoolSize() + 1);
+                workers.getPoolSize() + 1, c[3]);
     }
 
     @Override

@@ -6,8 +6,8 @@
 //
 // Everything Forge relies on at invocation time is captured here, before tenant code can replace it,
 // and is called through Reflect.apply so that a tenant's edits to prototypes cannot redirect it.
-// Results cross back to Java as one string whose first character says what it is:
-//   O<json>  main returned (JSON of the return value)
+// Results cross back to Java as one string. A returned value is its JSON as it is (no copy on the hot
+// path); anything else starts with a letter that no JSON text starts with:
 //   S<text>  main threw a string (Java decides whether it is a SIP rejection)
 //   A<json>  main threw or rejected with an array ([code, reason] is a SIP rejection)
 //   E<json>  main threw an error-like value: {name, message, stack}
@@ -235,7 +235,7 @@
         return encodeThrown(new TypeErrorCtor('main returned a value that is not JSON: '
             + (e && typeof e.message === 'string' ? e.message : StringCtor(e))));
       }
-      return 'O' + (json === undefined ? 'null' : json);
+      return json === undefined ? 'null' : json;
     }
 
     function isThenable(value) {
