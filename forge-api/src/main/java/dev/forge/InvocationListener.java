@@ -3,8 +3,8 @@ package dev.forge;
 /**
  * Sees every invocation's outcome and timings: the hook for metrics and tracing.
  *
- * <p>Called on the thread that completed the invocation, after the outcome is known and before the
- * caller sees it; keep it short and never throw (a throwing listener is logged and ignored).
+ * <p>Called once per invocation, on the thread that completed it, right after its outcome is set (the
+ * caller may already hold it); keep it short and never throw (a throwing listener is logged and ignored).
  *
  * <p>Thread-safety: implementations must be thread-safe; they are called from many threads.
  */

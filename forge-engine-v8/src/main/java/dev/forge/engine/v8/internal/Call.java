@@ -101,14 +101,16 @@ final class Call {
             ops = operations;
             operations = null;
         }
+        boolean leftovers = false;
         if (ops != null) {
             for (Future<?> op : ops) {
+                leftovers |= !op.isDone();
                 op.cancel(true);
             }
         }
         Isolate owner = isolate;
         if (owner != null) {
-            owner.callEnded(this);
+            owner.callEnded(this, leftovers);
         }
         long now = System.nanoTime();
         long runStart = runStartNanos;

@@ -46,6 +46,7 @@ final class Isolate implements AutoCloseable {
 
     private static final long STATS_STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long UNWATCHED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     final ScriptRunner runner;
     private final Watchdog watchdog;
@@ -56,6 +57,8 @@ final class Isolate implements AutoCloseable {
     private final Map<Integer, Call> calls = new ConcurrentHashMap<>();
     private final Map<Integer, Future<?>> operations = new ConcurrentHashMap<>();
     private final Queue<Integer> finished = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Call> unwatched = new ArrayDeque<>();
+    private long unwatchedSince;
     private V8Runtime runtime;
     private V8ValueFunction entry;
     private V8ValueFunction[] hostFunctions;
@@ -211,7 +214,11 @@ final class Isolate implements AutoCloseable {
         }
         if (result.length() == 1 && result.charAt(0) == 'P') {
             if (!call.isDone()) {
-                watchdog.await(call);
+                // handed to the watchdog by watchPending: most awaits are answered before that is needed
+                if (unwatched.isEmpty()) {
+                    unwatchedSince = System.nanoTime();
+                }
+                unwatched.add(call);
             }
             return;
         }
@@ -275,9 +282,30 @@ final class Isolate implements AutoCloseable {
         return ids.toString();
     }
 
-    /** Called (on any thread) when one of this isolate's calls ends, however it ends. */
-    void callEnded(Call call) {
-        if (runner.app && calls.remove(call.inv, call)) {
+    /**
+     * Puts this isolate's waiting calls under the watchdog, so that they time out at their deadlines: at
+     * once if {@code now} (the owner is letting the isolate go), else once the oldest has waited
+     * {@link #UNWATCHED_NANOS}. Until then the owner is still working here and will most likely deliver
+     * what they wait for, so the usual fast await costs the watchdog nothing. Owner thread only.
+     */
+    void watchPending(boolean now) {
+        if (unwatched.isEmpty() || !now && System.nanoTime() - unwatchedSince < UNWATCHED_NANOS) {
+            return;
+        }
+        Call call;
+        while ((call = unwatched.poll()) != null) {
+            if (!call.isDone()) {
+                watchdog.await(call);
+            }
+        }
+    }
+
+    /**
+     * Called (on any thread) when one of this isolate's calls ends, however it ends; {@code leftovers} says
+     * whether it left host operations or timers behind, which the prelude must then forget.
+     */
+    void callEnded(Call call, boolean leftovers) {
+        if (runner.app && calls.remove(call.inv, call) && leftovers) {
             finished.add(call.inv);
         }
         pool.callEnded(this, call);

@@ -224,6 +224,7 @@ final class IsolatePool {
         while (true) {
             if (call != null || delivery != null) {
                 runOne(current, call, delivery);
+                current.watchPending(false);
             }
             if (!current.loaded() || !current.healthy()) {
                 Replacement next = discard(current);
@@ -249,6 +250,7 @@ final class IsolatePool {
                     call = admitQueued(current);
                 }
                 if (delivery == null && call == null) {
+                    current.watchPending(true);
                     if (callerThread && hasWork(current)) {
                         Isolate owned = current;
                         handOff = () -> drive(owned, null, false);
