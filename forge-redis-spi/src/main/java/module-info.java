@@ -1,7 +1,11 @@
 /**
- * Filled by a later issue; it builds now so that the reactor has its final shape. Its package is
- * exported once it holds types.
+ * Redis for Forge: the {@link dev.forge.spi.Datastore} and the durable {@link dev.forge.spi.Transport} on
+ * Redis, and Teleforge's Redis call notifications. Only this module knows Jedis.
  */
 module dev.forge.redis {
     requires transitive dev.forge.api;
+    requires redis.clients.jedis;
+    requires org.slf4j;
+
+    exports dev.forge.redis;
 }

@@ -8,6 +8,7 @@
  */
 module dev.forge.testkit {
     requires transitive dev.forge.api;
+    requires dev.forge.redis;
     requires transitive org.junit.jupiter.api;
     requires org.slf4j;
 
