@@ -2,33 +2,75 @@ package dev.forge.spi;
 
 import dev.forge.Outcome;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
- * Carries invocations between nodes, at least once: a message that is not acknowledged within its
- * visibility timeout is delivered again, to any node; after too many attempts it is dead-lettered.
+ * Carries invocations between nodes, at least once.
+ *
+ * <p>A consumer holds each message it takes for the transport's visibility timeout. The message is
+ * acknowledged when its handler answers with a <em>final</em> outcome ({@link Outcome.Ok} or
+ * {@link Outcome.Rejected}); any other outcome (timed out, failed, overloaded), a handler that throws, or
+ * no answer within the visibility timeout (the node crashed, or is stuck) leaves it to be delivered again,
+ * to any node. After {@link TransportOptions#maxAttempts()} deliveries it is moved to the dead letters
+ * with its last outcome. Each node has at most {@link TransportOptions#maxInFlight()} messages in hand,
+ * so nothing queues without bound in a JVM.
+ *
+ * <p>The idempotency key makes redelivery safe: a second {@link #submit} with a key already queued or done
+ * returns the first message's id and queues nothing, and only the first final outcome recorded for a key
+ * is kept, so a result (and what a caller waiting in {@link #request} sees) happens once.
  *
  * <p>Thread-safety: implementations must be thread-safe.
  */
 public interface Transport extends AutoCloseable {
 
-    /** Queues a message; completes when the transport has it durably. */
-    CompletionStage<Void> submit(InvocationMessage message);
+    /** Queues a message durably; completes with its id once the transport holds it. */
+    CompletionStage<String> submit(InvocationMessage message);
 
     /**
-     * Queues a message and completes with its outcome once a consumer acknowledges it.
+     * Queues a message and completes with its final outcome, or with the last outcome if it was
+     * dead-lettered.
      */
     CompletionStage<Outcome> request(InvocationMessage message);
 
     /**
-     * Starts consuming: {@code handler} runs each message; its outcome acknowledges the message. A handler
-     * that fails or does not complete in time leaves the message for redelivery.
+     * Starts consuming on this node: {@code handler} runs each delivery. Closing the returned handle stops
+     * taking new messages; messages in hand are left to their visibility timeout.
      *
-     * @return a handle that stops consuming when closed
+     * @param node a name for this node, unique among the nodes sharing the transport
      */
-    AutoCloseable consume(Function<InvocationMessage, CompletionStage<Outcome>> handler);
+    AutoCloseable consume(String node, Handler handler);
+
+    /** The dead letters, oldest first, at most {@code max}. */
+    CompletionStage<List<DeadLetter>> deadLetters(int max);
 
     @Override
     void close();
+
+    /** Runs one delivery; the stage's outcome decides whether the message is acknowledged. */
+    @FunctionalInterface
+    interface Handler {
+        CompletionStage<Outcome> handle(Delivery delivery);
+    }
+
+    /**
+     * One delivery of a message.
+     *
+     * @param id      the transport's id of the message (the same on every delivery)
+     * @param message what was submitted
+     * @param attempt 1 on the first delivery, then 2, 3, ...
+     */
+    record Delivery(String id, InvocationMessage message, int attempt) {
+    }
+
+    /**
+     * A message that used up its attempts.
+     *
+     * @param id          the transport's id of the message
+     * @param message     what was submitted
+     * @param attempts    how many times it was delivered
+     * @param lastOutcome the last outcome a handler gave, or {@code null} if none answered in time
+     */
+    record DeadLetter(String id, InvocationMessage message, int attempts, Outcome lastOutcome) {
+    }
 }
