@@ -59,6 +59,7 @@ public final class V8Engine implements ScriptEngine {
         this.defaults = config.defaultLimits();
         this.listener = config.listener();
         V8Platform.ensure(defaults.heapBytes());
+        V8Platform.warmUp();
         int n = ENGINES.incrementAndGet();
         this.watchdog = new Watchdog("forge-v8-watchdog-" + n);
         this.workers = new ThreadPoolExecutor(options.threads(), options.threads(), 30, TimeUnit.SECONDS,

@@ -63,6 +63,23 @@ final class V8Platform {
         return ceilingBytes;
     }
 
+    private static boolean warm;
+
+    /**
+     * Loads V8 (its native library and the platform: about 300 ms, once per process) so that the first
+     * call of the first script does not pay for it: engines call this when they are built.
+     */
+    static synchronized void warmUp() {
+        if (warm) {
+            return;
+        }
+        try (V8Runtime runtime = newRuntime()) {
+            warm = true;
+        } catch (JavetException e) {
+            throw new IllegalStateException("V8 could not start: " + e.getMessage(), e);
+        }
+    }
+
     static V8Runtime newRuntime() throws JavetException {
         V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
         runtime.setLogger(JavetLogs.INSTANCE);
