@@ -9,4 +9,5 @@ module dev.forge.redis {
     requires org.slf4j;
 
     exports dev.forge.redis;
+    exports dev.forge.redis.teleforge;
 }
