@@ -5,9 +5,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
+import redis.clients.jedis.util.SafeEncoder;
 
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +77,7 @@ public final class TeleforgeListener implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean competing;
     private volatile Jedis popConnection;
-    private volatile JedisPubSub pubSub;
+    private volatile Connection subConnection;
 
     private TeleforgeListener(Builder b, Consumer<TeleforgeNotification> consumer) {
         this.endpoint = b.endpoint;
@@ -162,40 +164,45 @@ public final class TeleforgeListener implements AutoCloseable {
         }
     }
 
+    /*
+     * PSUBSCRIBE is spoken on the raw connection: Jedis 6's JedisPubSub needs redis-authx-core, which the build
+     * leaves out. The replies are [psubscribe, pattern, count] and [pmessage, pattern, channel, message].
+     */
     private void subscribeLoop() {
         Backoff backoff = new Backoff("PSUBSCRIBE " + String.join(", ", patterns));
-        String[] keys = patterns.toArray(String[]::new);
         while (!closed) {
             try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), endpoint.clientConfig())) {
-                JedisPubSub subscription = new JedisPubSub() {
-                    @Override
-                    public void onPMessage(String pattern, String channel, String message) {
-                        deliver(channel, message);
-                    }
-
-                    @Override
-                    public void onPSubscribe(String pattern, int subscribedChannels) {
-                        if (closed) {
-                            punsubscribe(); // close() came before the subscription was up
-                        } else if (subscribedChannels == keys.length) {
-                            backoff.connected();
-                            subReady.countDown();
-                        }
-                    }
-                };
-                pubSub = subscription;
+                jedis.ping(); // connects (and authenticates) with the normal timeouts
+                Connection connection = jedis.getConnection();
+                subConnection = connection;
                 if (closed) {
                     return;
                 }
-                jedis.psubscribe(subscription, keys); // returns when close() unsubscribes
+                connection.setTimeoutInfinite();
+                connection.sendCommand(Protocol.Command.PSUBSCRIBE, patterns.toArray(String[]::new));
+                int confirmed = 0;
+                while (!closed) {
+                    List<Object> reply = connection.getObjectMultiBulkReply();
+                    String kind = text(reply.get(0));
+                    if (kind.equals("pmessage") && reply.size() == 4) {
+                        deliver(text(reply.get(2)), text(reply.get(3)));
+                    } else if (kind.equals("psubscribe") && ++confirmed == patterns.size()) {
+                        backoff.connected();
+                        subReady.countDown();
+                    }
+                }
             } catch (JedisException e) {
                 if (!closed) {
                     backoff.failed(e);
                 }
             } finally {
-                pubSub = null;
+                subConnection = null;
             }
         }
+    }
+
+    private static String text(Object replyPart) {
+        return replyPart instanceof byte[] bytes ? SafeEncoder.encode(bytes) : String.valueOf(replyPart);
     }
 
     private void checkCompetitors(Jedis jedis) {
@@ -251,21 +258,14 @@ public final class TeleforgeListener implements AutoCloseable {
         }
         closed = true;
         closing.countDown();
-        JedisPubSub subscription = pubSub;
-        if (subscription != null) {
-            try {
-                subscription.punsubscribe();
-            } catch (RuntimeException e) {
-                log.debug("teleforge: unsubscribe on close failed: {}", e.toString());
-            }
-        }
+        // Closing the sockets wakes a waiting BRPOP or subscription read; the loops see `closed` and end.
         Jedis popping = popConnection;
         if (popping != null && Thread.currentThread() != popper) {
-            try {
-                popping.disconnect(); // wakes a BRPOP that is waiting
-            } catch (RuntimeException e) {
-                log.debug("teleforge: disconnect on close failed: {}", e.toString());
-            }
+            disconnect(popping::disconnect);
+        }
+        Connection subscribed = subConnection;
+        if (subscribed != null && Thread.currentThread() != subscriber) {
+            disconnect(subscribed::disconnect);
         }
         for (Thread t : new Thread[] {popper, subscriber}) {
             if (t != null && t != Thread.currentThread()) {
@@ -276,6 +276,14 @@ public final class TeleforgeListener implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private static void disconnect(Runnable disconnect) {
+        try {
+            disconnect.run();
+        } catch (RuntimeException e) {
+            log.debug("teleforge: disconnect on close failed: {}", e.toString());
         }
     }
 
