@@ -77,21 +77,15 @@ class TeleforgeCommandTest {
         assertEquals("0821", line.get("number").asText());
     }
 
-    private static void usageError(String expectedInErr, String... args) {
-        CliRun run = CliRun.of(args);
-        assertEquals(ExitCode.USAGE, run.exit(), run::toString);
-        assertEquals("", run.out(), run::toString);
-        assertTrue(run.err().contains(expectedInErr), () -> "stderr should contain '" + expectedInErr + "'\n" + run);
-    }
-
     @Test
     void usageErrors() {
-        usageError("forge teleforge: --redis: missing; give the PBX's Redis as host:port/db", "teleforge", "listen");
-        usageError("--redis: redis: 'http://x' is not a Redis address", "teleforge", "listen", "--redis", "http://x");
-        usageError("--redis: redis: 'host:port/db' is not a Redis address", "teleforge", "listen", "--redis", "host:port/db");
-        usageError("missing listen", "teleforge", "--redis", "localhost:6379/0");
-        usageError("unknown subcommand 'tail'", "teleforge", "tail", "--redis", "localhost:6379/0");
-        usageError("--max: must be a positive whole number, got '0'", "teleforge", "listen", "--redis", "x:1/0", "--max", "0");
+        // ForgeCliUsageTest.usageError: exit 64, nothing on stdout, the message on stderr
+        ForgeCliUsageTest.usageError("forge teleforge: --redis: missing; give the PBX's Redis as host:port/db", "teleforge", "listen");
+        ForgeCliUsageTest.usageError("--redis: redis: 'http://x' is not a Redis address", "teleforge", "listen", "--redis", "http://x");
+        ForgeCliUsageTest.usageError("--redis: redis: 'host:port/db' is not a Redis address", "teleforge", "listen", "--redis", "host:port/db");
+        ForgeCliUsageTest.usageError("missing listen", "teleforge", "--redis", "localhost:6379/0");
+        ForgeCliUsageTest.usageError("unknown subcommand 'tail'", "teleforge", "tail", "--redis", "localhost:6379/0");
+        ForgeCliUsageTest.usageError("--max: must be a positive whole number, got '0'", "teleforge", "listen", "--redis", "x:1/0", "--max", "0");
         assertTrue(CliRun.of("help").out().contains("forge teleforge listen --redis <host:port/db | redis://...> [--max N]"));
     }
 
