@@ -4,8 +4,10 @@
  */
 module dev.forge.redis {
     requires transitive dev.forge.api;
-    requires redis.clients.jedis;
+    // RedisEndpoint.connect() and RedisDatastore(JedisPooled, ...) show Jedis types to their users
+    requires transitive redis.clients.jedis;
     requires org.slf4j;
 
     exports dev.forge.redis;
+    exports dev.forge.redis.teleforge;
 }

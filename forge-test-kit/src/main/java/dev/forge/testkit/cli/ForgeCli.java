@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The {@code forge} command: {@code run}, {@code bench}, {@code demo}, {@code help}, {@code version}.
+ * The {@code forge} command: {@code run}, {@code driver}, {@code bench}, {@code demo}, {@code teleforge listen},
+ * {@code help}, {@code version}.
  *
  * <p>{@link #run(String[], PrintStream, PrintStream)} does the work and returns the exit status, so tests
  * run the CLI in-process; {@link #main} only adds {@code System.exit}. Results go to {@code out}, usage
@@ -33,12 +34,15 @@ public final class ForgeCli {
 
             %s
 
+            %s
+
               forge help | --help       this text
               forge version             the kit's version
 
             Exit status: 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error, 70 Forge could not start.
             """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), DriverCommand.USAGE.indent(2).stripTrailing(),
-            BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing());
+            BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing(),
+            TeleforgeCommand.USAGE.indent(2).stripTrailing());
 
     private ForgeCli() {
     }
@@ -75,6 +79,8 @@ public final class ForgeCli {
                     return DriverCommand.run(rest, out);
                 case "demo":
                     return DemoCommand.run(rest, out);
+                case "teleforge":
+                    return TeleforgeCommand.run(rest, out, err);
                 case "help", "--help", "-h":
                     out.print(USAGE);
                     return ExitCode.OK;
@@ -82,7 +88,7 @@ public final class ForgeCli {
                     out.println("forge " + version() + " (Java " + Runtime.version() + ")");
                     return ExitCode.OK;
                 default:
-                    throw new UsageException("unknown command '" + command + "'; commands: run, driver, bench, demo, help, version");
+                    throw new UsageException("unknown command '" + command + "'; commands: run, driver, bench, demo, teleforge, help, version");
             }
         } catch (UsageException e) {
             err.println("forge " + command + ": " + e.getMessage());
@@ -99,7 +105,7 @@ public final class ForgeCli {
     }
 
     private static boolean isCommand(String command) {
-        return List.of("run", "driver", "bench", "demo").contains(command);
+        return List.of("run", "driver", "bench", "demo", "teleforge").contains(command);
     }
 
     private static String commandUsage(String command) {
@@ -108,6 +114,7 @@ public final class ForgeCli {
             case "bench" -> BenchCommand.USAGE;
             case "driver" -> DriverCommand.USAGE;
             case "demo" -> DemoCommand.USAGE;
+            case "teleforge" -> TeleforgeCommand.USAGE;
             default -> USAGE;
         };
     }

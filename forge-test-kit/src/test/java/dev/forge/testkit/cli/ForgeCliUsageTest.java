@@ -26,7 +26,8 @@ class ForgeCliUsageTest {
         script = Files.writeString(dir.resolve("route.js"), "function main(d) { return d; }").toString();
     }
 
-    private static void usageError(String expectedInErr, String... args) {
+    /** Runs the CLI and asserts a usage error: exit 64, nothing on stdout, {@code expectedInErr} on stderr. */
+    static void usageError(String expectedInErr, String... args) {
         CliRun run = CliRun.of(args);
         assertEquals(ExitCode.USAGE, run.exit(), run::toString);
         assertEquals("", run.out(), run::toString);
