@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The {@code forge} command: {@code run}, {@code bench}, {@code demo}, {@code help}, {@code version}.
+ * The {@code forge} command: {@code run}, {@code bench}, {@code demo}, {@code worker}, {@code submit},
+ * {@code help}, {@code version}.
  *
  * <p>{@link #run(String[], PrintStream, PrintStream)} does the work and returns the exit status, so tests
  * run the CLI in-process; {@link #main} only adds {@code System.exit}. Results go to {@code out}, usage
@@ -33,12 +34,17 @@ public final class ForgeCli {
 
             %s
 
+            %s
+
+            %s
+
               forge help | --help       this text
               forge version             the kit's version
 
             Exit status: 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error, 70 Forge could not start.
             """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), DriverCommand.USAGE.indent(2).stripTrailing(),
-            BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing());
+            BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing(),
+            WorkerCommand.USAGE.indent(2).stripTrailing(), SubmitCommand.USAGE.indent(2).stripTrailing());
 
     private ForgeCli() {
     }
@@ -75,6 +81,10 @@ public final class ForgeCli {
                     return DriverCommand.run(rest, out);
                 case "demo":
                     return DemoCommand.run(rest, out);
+                case "worker":
+                    return WorkerCommand.run(rest, err);
+                case "submit":
+                    return SubmitCommand.run(rest, out);
                 case "help", "--help", "-h":
                     out.print(USAGE);
                     return ExitCode.OK;
@@ -82,7 +92,7 @@ public final class ForgeCli {
                     out.println("forge " + version() + " (Java " + Runtime.version() + ")");
                     return ExitCode.OK;
                 default:
-                    throw new UsageException("unknown command '" + command + "'; commands: run, driver, bench, demo, help, version");
+                    throw new UsageException("unknown command '" + command + "'; commands: run, driver, bench, demo, worker, submit, help, version");
             }
         } catch (UsageException e) {
             err.println("forge " + command + ": " + e.getMessage());
@@ -99,7 +109,7 @@ public final class ForgeCli {
     }
 
     private static boolean isCommand(String command) {
-        return List.of("run", "driver", "bench", "demo").contains(command);
+        return List.of("run", "driver", "bench", "demo", "worker", "submit").contains(command);
     }
 
     private static String commandUsage(String command) {
@@ -108,6 +118,8 @@ public final class ForgeCli {
             case "bench" -> BenchCommand.USAGE;
             case "driver" -> DriverCommand.USAGE;
             case "demo" -> DemoCommand.USAGE;
+            case "worker" -> WorkerCommand.USAGE;
+            case "submit" -> SubmitCommand.USAGE;
             default -> USAGE;
         };
     }
