@@ -19,8 +19,6 @@ import redis.clients.jedis.resps.StreamPendingEntry;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -186,17 +184,7 @@ final class RedisTransportConsumer {
         Transport.Delivery d = new Transport.Delivery(id, RedisTransport.message(e.getFields()), attempt);
         transport.delivered();
         try {
-            transport.handlers.execute(() -> {
-                CompletionStage<Outcome> stage;
-                try {
-                    stage = Objects.requireNonNull(handler.handle(d), "the handler returned null");
-                } catch (RuntimeException | Error thrown) {
-                    answered(e, attempt, TransportOutcomes.handlerFailed(thrown));
-                    return;
-                }
-                stage.whenComplete((o, err) -> answered(e, attempt, err != null ? TransportOutcomes.handlerFailed(err)
-                        : o != null ? o : TransportOutcomes.handlerFailed(new NullPointerException("null outcome"))));
-            });
+            transport.handlers.execute(() -> TransportOutcomes.handle(handler, d, o -> answered(e, attempt, o)));
             return true;
         } catch (RejectedExecutionException closing) {
             transport.settled();
