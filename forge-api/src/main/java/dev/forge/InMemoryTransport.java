@@ -246,18 +246,7 @@ public final class InMemoryTransport implements Transport {
             }, options.visibilityTimeout().toMillis(), TimeUnit.MILLISECONDS);
             Delivery d = new Delivery(e.id, e.message, attempt);
             try {
-                handlers.execute(() -> {
-                    CompletionStage<Outcome> stage;
-                    try {
-                        stage = Objects.requireNonNull(handler.handle(d), "the handler returned null");
-                    } catch (RuntimeException | Error thrown) {
-                        answered(e, attempt, TransportOutcomes.handlerFailed(thrown));
-                        return;
-                    }
-                    stage.whenComplete((o, err) -> answered(e, attempt,
-                            err != null ? TransportOutcomes.handlerFailed(err)
-                                    : o != null ? o : TransportOutcomes.handlerFailed(new NullPointerException("null outcome"))));
-                });
+                handlers.execute(() -> TransportOutcomes.handle(handler, d, o -> answered(e, attempt, o)));
             } catch (RuntimeException rejected) {
                 // the transport is closing: the message is lost with the JVM's memory anyway
                 answered(e, attempt, null);

@@ -48,20 +48,24 @@ public final class ScriptException extends RuntimeException {
     private final int column;
 
     public ScriptException(Kind kind, String message, String scriptStack, int line, int column) {
-        super(message == null ? "" : message, null, false, false);
+        this(kind, message, scriptStack, line, column, null);
+    }
+
+    public ScriptException(Kind kind, String message) {
+        this(kind, message, "", 0, 0, null);
+    }
+
+    /** A failure of Forge or the host, with the Java exception behind it. */
+    public ScriptException(Kind kind, String message, Throwable cause) {
+        this(kind, message, "", 0, 0, cause);
+    }
+
+    private ScriptException(Kind kind, String message, String scriptStack, int line, int column, Throwable cause) {
+        super(message == null ? "" : message, cause, false, false);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.scriptStack = scriptStack == null ? "" : scriptStack;
         this.line = Math.max(0, line);
         this.column = Math.max(0, column);
-    }
-
-    public ScriptException(Kind kind, String message) {
-        this(kind, message, "", 0, 0);
-    }
-
-    public ScriptException(Kind kind, String message, Throwable cause) {
-        this(kind, message);
-        initCause(cause);
     }
 
     public Kind kind() {

@@ -36,4 +36,12 @@ class ScriptTest {
         assertEquals("type: unknown script type 'lambda'; use one of script, app, driver",
                 assertThrows(IllegalArgumentException.class, () -> ScriptKind.parse("lambda")).getMessage());
     }
+
+    @Test
+    void aHostFailureKeepsItsCause() {
+        IllegalStateException cause = new IllegalStateException("isolate lost");
+        ScriptException e = new ScriptException(ScriptException.Kind.HOST, "V8 failed", cause);
+        assertEquals(cause, e.getCause());
+        assertEquals(ScriptException.Kind.HOST, e.kind());
+    }
 }

@@ -51,7 +51,8 @@ import java.util.function.Function;
  * stream.
  *
  * <p>Connection loss: every command is retried with backoff for up to {@link #RETRY_FOR}; a consumer
- * loop keeps reconnecting with backoff (never spinning) until it is closed. Blocking Redis calls run on
+ * loop keeps reconnecting with backoff (never spinning) until it is closed. {@link #close()} waits up to the
+ * visibility timeout (at most 2 s) for handlers in hand to answer and their outcomes to be recorded. Blocking Redis calls run on
  * the transport's own platform threads: {@link #IO_THREADS} for commands, one per node, one for results.
  *
  * <p>Thread-safety: thread-safe.
@@ -85,6 +86,8 @@ public final class RedisTransport implements Transport {
     private final List<RedisTransportConsumer> consumers = new CopyOnWriteArrayList<>();
     private RedisTransportResults results;
     private volatile boolean closed;
+    private final Object inHandLock = new Object();
+    private int inHand; // deliveries handed to a handler and not yet settled in Redis
 
     /**
      * @param endpoint where Redis is
@@ -303,6 +306,8 @@ public final class RedisTransport implements Transport {
         }
         consumers.forEach(RedisTransportConsumer::close);
         consumers.forEach(RedisTransportConsumer::join);
+        // outcomes that arrive now are still recorded; a handler that does not answer is left to its timeout
+        awaitSettled(Math.min(options.visibilityTimeout().toMillis(), 2_000));
         if (r != null) {
             r.close();
         }
@@ -317,6 +322,34 @@ public final class RedisTransport implements Transport {
         timer.shutdownNow();
         handlers.shutdownNow();
         redis.close();
+    }
+
+    void delivered() {
+        synchronized (inHandLock) {
+            inHand++;
+        }
+    }
+
+    void settled() {
+        synchronized (inHandLock) {
+            inHand--;
+            inHandLock.notifyAll();
+        }
+    }
+
+    private void awaitSettled(long millis) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (inHandLock) {
+            long left;
+            while (inHand > 0 && (left = end - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(inHandLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @Override

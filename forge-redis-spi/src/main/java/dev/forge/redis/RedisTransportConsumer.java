@@ -19,8 +19,6 @@ import redis.clients.jedis.resps.StreamPendingEntry;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -184,29 +182,18 @@ final class RedisTransportConsumer {
         }
         String id = e.getID().toString();
         Transport.Delivery d = new Transport.Delivery(id, RedisTransport.message(e.getFields()), attempt);
+        transport.delivered();
         try {
-            transport.handlers.execute(() -> {
-                CompletionStage<Outcome> stage;
-                try {
-                    stage = Objects.requireNonNull(handler.handle(d), "the handler returned null");
-                } catch (RuntimeException | Error thrown) {
-                    answered(e, attempt, TransportOutcomes.handlerFailed(thrown));
-                    return;
-                }
-                stage.whenComplete((o, err) -> answered(e, attempt, err != null ? TransportOutcomes.handlerFailed(err)
-                        : o != null ? o : TransportOutcomes.handlerFailed(new NullPointerException("null outcome"))));
-            });
+            transport.handlers.execute(() -> TransportOutcomes.handle(handler, d, o -> answered(e, attempt, o)));
             return true;
         } catch (RejectedExecutionException closing) {
+            transport.settled();
             return false;
         }
     }
 
     private void answered(StreamEntry e, int attempt, Outcome outcome) {
         slots.release();
-        if (transport.closed()) {
-            return; // the message waits for its visibility timeout
-        }
         String id = e.getID().toString();
         String key = e.getFields().get("key");
         String json = Json.outcome(outcome);
@@ -214,25 +201,27 @@ final class RedisTransportConsumer {
             transport.call("acknowledge " + id, r -> r.eval(RedisTransportScripts.FINISH,
                     List.of(transport.resultKey(key), transport.stream, transport.lastKey(id)),
                     List.of(RedisTransport.GROUP, id, json, transport.ttlSeconds(), transport.channel, key)))
-                    .exceptionally(err -> logLost(id, err));
+                    .whenComplete((v, err) -> settled(id, err));
         } else if (attempt >= transport.options.maxAttempts()) {
             transport.call("dead-letter " + id, r -> {
                 deadLetter(r, e, attempt, attempt, json);
                 return null;
-            }).exceptionally(err -> logLost(id, err));
+            }).whenComplete((v, err) -> settled(id, err));
         } else {
             transport.call("retry " + id, r -> r.eval(RedisTransportScripts.RETRY,
                     List.of(transport.lastKey(id), transport.stream),
                     List.of(RedisTransport.GROUP, id, node, Integer.toString(attempt), json, transport.ttlSeconds(),
                             Long.toString(visibilityMillis))))
-                    .exceptionally(err -> logLost(id, err));
+                    .whenComplete((v, err) -> settled(id, err));
         }
     }
 
-    private Object logLost(String id, Throwable err) {
-        LOG.warn("redis transport: node {} could not record the outcome of {}; it will be delivered again: {}", node, id,
-                err.getMessage());
-        return null;
+    private void settled(String id, Throwable err) {
+        transport.settled();
+        if (err != null) {
+            LOG.warn("redis transport: node {} could not record the outcome of {}; it will be delivered again: {}", node, id,
+                    err.getMessage());
+        }
     }
 
     private void deadLetter(StreamEntry e, int deliveryCount, int attempts, String lastOutcome) {

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The {@code forge} command: {@code run}, {@code driver}, {@code bench}, {@code demo}, {@code teleforge listen},
+ * The {@code forge} command: {@code run}, {@code driver}, {@code bench}, {@code demo}, {@code worker},
+ * {@code submit}, {@code teleforge listen},
  * {@code help}, {@code version}.
  *
  * <p>{@link #run(String[], PrintStream, PrintStream)} does the work and returns the exit status, so tests
@@ -36,12 +37,17 @@ public final class ForgeCli {
 
             %s
 
+            %s
+
+            %s
+
               forge help | --help       this text
               forge version             the kit's version
 
             Exit status: 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error, 70 Forge could not start.
             """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), DriverCommand.USAGE.indent(2).stripTrailing(),
             BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing(),
+            WorkerCommand.USAGE.indent(2).stripTrailing(), SubmitCommand.USAGE.indent(2).stripTrailing(),
             TeleforgeCommand.USAGE.indent(2).stripTrailing());
 
     private ForgeCli() {
@@ -79,6 +85,10 @@ public final class ForgeCli {
                     return DriverCommand.run(rest, out);
                 case "demo":
                     return DemoCommand.run(rest, out);
+                case "worker":
+                    return WorkerCommand.run(rest, err);
+                case "submit":
+                    return SubmitCommand.run(rest, out);
                 case "teleforge":
                     return TeleforgeCommand.run(rest, out, err);
                 case "help", "--help", "-h":
@@ -88,7 +98,8 @@ public final class ForgeCli {
                     out.println("forge " + version() + " (Java " + Runtime.version() + ")");
                     return ExitCode.OK;
                 default:
-                    throw new UsageException("unknown command '" + command + "'; commands: run, driver, bench, demo, teleforge, help, version");
+                    throw new UsageException("unknown command '" + command
+                            + "'; commands: run, driver, bench, demo, worker, submit, teleforge, help, version");
             }
         } catch (UsageException e) {
             err.println("forge " + command + ": " + e.getMessage());
@@ -105,7 +116,7 @@ public final class ForgeCli {
     }
 
     private static boolean isCommand(String command) {
-        return List.of("run", "driver", "bench", "demo", "teleforge").contains(command);
+        return List.of("run", "driver", "bench", "demo", "worker", "submit", "teleforge").contains(command);
     }
 
     private static String commandUsage(String command) {
@@ -114,6 +125,8 @@ public final class ForgeCli {
             case "bench" -> BenchCommand.USAGE;
             case "driver" -> DriverCommand.USAGE;
             case "demo" -> DemoCommand.USAGE;
+            case "worker" -> WorkerCommand.USAGE;
+            case "submit" -> SubmitCommand.USAGE;
             case "teleforge" -> TeleforgeCommand.USAGE;
             default -> USAGE;
         };

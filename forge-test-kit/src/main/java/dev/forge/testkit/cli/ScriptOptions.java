@@ -127,7 +127,7 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
                 datastore.set(TENANT, e.getKey(), Json.write(e.getValue()), null).toCompletableFuture().join()));
     }
 
-    private static String data(String value) {
+    static String data(String value) {
         String text = value.startsWith("@") ? readFile("--data", Path.of(value.substring(1))) : value;
         flag("--data", () -> Json.parse("--data", text));
         return text;
