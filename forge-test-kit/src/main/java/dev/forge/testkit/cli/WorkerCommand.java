@@ -6,6 +6,7 @@ import dev.forge.Limits;
 import dev.forge.Outcome;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
+import dev.forge.redis.RedisDatastore;
 import dev.forge.redis.RedisTransport;
 import dev.forge.spi.Transport;
 import dev.forge.spi.TransportOptions;
@@ -37,7 +38,8 @@ final class WorkerCommand {
             forge worker --redis URL --scripts DIR [--node NAME] [--prefix forge] [--timeout 2s] [--max N]
               Consumes invocations for the scripts in DIR (named by file name, with or without .js; an app if
               its first line is // forge:type app). Prints one line per outcome on stderr.
-              Messages not answered finally go to another worker after the timeout plus a second.""";
+              Messages not answered finally go to another worker after the timeout plus a second.
+              Scripts' datastore is the same Redis; env.FORGE_NODE names the node running them.""";
 
     private static final Pattern TYPE_LINE = Pattern.compile("^//\\s*forge:type\\s+(\\w+)\\s*$");
 
@@ -51,8 +53,10 @@ final class WorkerCommand {
         args.noPositionals();
         TransportFlags transportFlags = TransportFlags.parse(args);
         Path dir = Path.of(args.value("--scripts").orElseThrow(() -> new UsageException("--scripts: required, a directory of .js files")));
-        Map<String, Script> scripts = scripts(dir);
         String node = args.value("--node").orElseGet(WorkerCommand::defaultNode);
+        Map<String, Script> scripts = scripts(dir);
+        // a script can tell which node runs it (env.FORGE_NODE), e.g. to log where an effect happened
+        scripts.replaceAll((name, script) -> script.withEnv(Map.of("FORGE_NODE", node)));
         Limits limits = ScriptOptions.flag("--timeout", () -> new Limits(
                 Limits.parseDuration("--timeout", args.value("--timeout").orElse("2s")), Limits.DEFAULT_HEAP_BYTES));
         int max = args.positiveInt("--max", Integer.MAX_VALUE);
@@ -60,7 +64,9 @@ final class WorkerCommand {
                 TransportOptions.DEFAULT.maxAttempts(), TransportOptions.DEFAULT.maxInFlight());
 
         CountDownLatch done = new CountDownLatch(max == Integer.MAX_VALUE ? 1 : max);
-        try (Forge forge = Forge.builder().limits(limits).build();
+        // the node's datastore is the same Redis, so every node sees what any node's scripts stored
+        try (RedisDatastore datastore = new RedisDatastore(transportFlags.endpoint(), transportFlags.prefix());
+             Forge forge = Forge.builder().limits(limits).datastore(datastore).build();
              RedisTransport transport = transportFlags.open(options)) {
             scripts.values().forEach(forge::load);
             err.println("forge worker " + node + ": " + scripts.size() + " scripts from " + dir + ", consuming from "
