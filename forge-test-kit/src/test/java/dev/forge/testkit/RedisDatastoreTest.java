@@ -8,11 +8,12 @@ import dev.forge.redis.RedisDatastore;
 import dev.forge.redis.RedisEndpoint;
 import dev.forge.redis.RedisUnavailableException;
 import dev.forge.spi.Datastore;
-import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPooled;
 
 import java.time.Duration;
@@ -31,18 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Redis datastore passes the contract on a real Redis, plus what only Redis can show. */
 class RedisDatastoreTest extends DatastoreContract {
 
-    private static TestRedis redis;
+    @RegisterExtension
+    static final TestRedisExtension REDIS = new TestRedisExtension();
     private final List<RedisDatastore> opened = new ArrayList<>();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @AfterEach
     void closeStores() {
@@ -50,7 +44,7 @@ class RedisDatastoreTest extends DatastoreContract {
     }
 
     private RedisDatastore open(String prefix) {
-        RedisDatastore store = new RedisDatastore(RedisEndpoint.parse(redis.url()), prefix);
+        RedisDatastore store = new RedisDatastore(RedisEndpoint.parse(REDIS.server().url()), prefix);
         opened.add(store);
         return store;
     }
@@ -74,7 +68,7 @@ class RedisDatastoreTest extends DatastoreContract {
         String prefix = "layout-" + UUID.randomUUID();
         RedisDatastore store = open(prefix);
         await(store.set("acme", "route:1", "1", null));
-        try (JedisPooled jedis = RedisEndpoint.parse(redis.url()).connect()) {
+        try (JedisPooled jedis = RedisEndpoint.parse(REDIS.server().url()).connect()) {
             assertEquals("1", jedis.get(prefix + ":{acme}:route:1"));
         }
         assertEquals(prefix + ":{acme}:x", store.redisKey("acme", "x"));
@@ -98,7 +92,7 @@ class RedisDatastoreTest extends DatastoreContract {
         RedisDatastore store = open(prefix);
         await(store.incr("acme", "n", 1, Duration.ofSeconds(100)));
         assertEquals(2L, await(store.incr("acme", "n", 1, null)));
-        try (JedisPooled jedis = RedisEndpoint.parse(redis.url()).connect()) {
+        try (JedisPooled jedis = RedisEndpoint.parse(REDIS.server().url()).connect()) {
             long ttl = jedis.pttl(prefix + ":{acme}:n");
             assertTrue(ttl > 0 && ttl <= 100_000, "expiry kept: " + ttl);
         }
@@ -131,20 +125,20 @@ class RedisDatastoreTest extends DatastoreContract {
 
     @Test
     void valuesSurviveARestartAndAnOutageFailsWithTheEndpoint() throws Exception {
-        Assumptions.assumeTrue(redis.managed(), "needs a Redis this test started");
+        Assumptions.assumeTrue(REDIS.server().managed(), "needs a Redis this test started");
         RedisDatastore store = open("restart-" + UUID.randomUUID());
         await(store.set("acme", "kept", "{\"a\":1}", null));
-        redis.restart();
+        REDIS.server().restart();
         assertEquals(Optional.of("{\"a\":1}"), await(store.get("acme", "kept")));
 
-        redis.stop();
+        REDIS.server().stop();
         try {
             CompletionException e = assertThrows(CompletionException.class,
                     () -> store.get("acme", "kept").toCompletableFuture().join());
             RedisUnavailableException down = assertInstanceOf(RedisUnavailableException.class, e.getCause());
             assertTrue(down.getMessage().contains("get 'kept' failed: the server at redis://127.0.0.1:"), down.getMessage());
         } finally {
-            redis.restart();
+            REDIS.server().restart();
         }
         assertEquals(Optional.of("{\"a\":1}"), await(store.get("acme", "kept")));
     }

@@ -6,9 +6,10 @@ import dev.forge.redis.RedisTransport;
 import dev.forge.spi.InvocationMessage;
 import dev.forge.spi.Transport;
 import dev.forge.spi.TransportOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,26 +24,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** The Redis transport passes the contract on a real server, and loses nothing when the server restarts. */
 class RedisTransportTest extends TransportContract {
 
-    private static TestRedis redis;
+    @RegisterExtension
+    static final TestRedisExtension REDIS = new TestRedisExtension();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Override
     protected Transport newTransport(TransportOptions options) {
-        return new RedisTransport(RedisEndpoint.parse(redis.url()), "test-" + UUID.randomUUID(), options);
+        return new RedisTransport(RedisEndpoint.parse(REDIS.server().url()), "test-" + UUID.randomUUID(), options);
     }
 
     @Test
     void everyMessageReachesAnOutcomeAcrossARestart() {
-        assumeTrue(redis.managed(), "needs a Redis server this test can restart");
+        assumeTrue(REDIS.server().managed(), "needs a Redis server this test can restart");
         try (Transport t = newTransport(new TransportOptions(Duration.ofSeconds(2), 5, 16))) {
             List<InvocationMessage> messages = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
@@ -68,7 +62,7 @@ class RedisTransportTest extends TransportContract {
             t.consume("a", handler);
             t.consume("b", handler);
             awaitLatch(someDone);
-            redis.restart();
+            REDIS.server().restart();
             restarted.complete(null);
 
             for (int i = 0; i < results.size(); i++) {

@@ -14,11 +14,11 @@ import dev.forge.redis.teleforge.TeleforgeKeys;
 import dev.forge.redis.teleforge.TeleforgeListener;
 import dev.forge.redis.teleforge.TeleforgeNotification;
 import dev.forge.redis.teleforge.TeleforgeScripts;
-import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPooled;
 
 import java.time.Duration;
@@ -47,23 +47,14 @@ class TeleforgeListenerTest {
             + "\"end_code\":\"200\",\"call_time\":61,\"call_dir\":\"outbound\",\"ref\":\"camp-1\"}}";
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static TestRedis redis;
-    private static RedisEndpoint endpoint;
+    @RegisterExtension
+    static final TestRedisExtension REDIS = new TestRedisExtension();
+    private RedisEndpoint endpoint;
     private JedisPooled jedis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        endpoint = RedisEndpoint.parse(redis.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @BeforeEach
     void emptyLists() {
+        endpoint = RedisEndpoint.parse(REDIS.server().url());
         jedis = endpoint.connect();
         jedis.del(TeleforgeKeys.LISTS.toArray(String[]::new));
     }
@@ -147,13 +138,13 @@ class TeleforgeListenerTest {
 
     @Test
     void theListenerReconnectsAfterRedisRestarts() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(redis.managed(), "needs a Redis this test started");
+        org.junit.jupiter.api.Assumptions.assumeTrue(REDIS.server().managed(), "needs a Redis this test started");
         BlockingQueue<TeleforgeNotification> received = new LinkedBlockingQueue<>();
         List<TeleforgeNotification> none = new ArrayList<>();
         try (TeleforgeListener listener = TeleforgeListener.builder(endpoint).patterns(List.of()).start(received::add)) {
             assertTrue(listener.awaitReady(WAIT));
-            redis.kill();
-            redis.restart();
+            REDIS.server().kill();
+            REDIS.server().restart();
             try (JedisPooled fresh = endpoint.connect()) {
                 fresh.lpush(TeleforgeKeys.INBOUND, INBOUND_V3);
             }

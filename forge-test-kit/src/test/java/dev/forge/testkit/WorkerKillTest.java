@@ -6,9 +6,10 @@ import dev.forge.redis.RedisEndpoint;
 import dev.forge.redis.RedisTransport;
 import dev.forge.spi.InvocationMessage;
 import dev.forge.spi.TransportOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 
@@ -32,26 +33,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WorkerKillTest {
 
-    private static TestRedis redis;
+    @RegisterExtension
+    static final TestRedisExtension REDIS = new TestRedisExtension();
     private final List<Process> workers = new ArrayList<>();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     private Process worker(String node, Path scripts) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.forge.testkit.cli.ForgeCli", "worker", "--redis", redis.url(), "--scripts", scripts.toString(),
+                "dev.forge.testkit.cli.ForgeCli", "worker", "--redis", REDIS.server().url(), "--scripts", scripts.toString(),
                 "--node", node, "--prefix", "kill", "--timeout", "2s")
                 .redirectErrorStream(true).redirectOutput(dir.resolve(node + ".log").toFile()).start();
         workers.add(p);
@@ -82,7 +76,7 @@ class WorkerKillTest {
                 + "  await datastore.incr('charges');\n"
                 + "  return {key: d.key, by: env.FORGE_NODE};\n"
                 + "}\n");
-        RedisEndpoint endpoint = RedisEndpoint.parse(redis.url());
+        RedisEndpoint endpoint = RedisEndpoint.parse(REDIS.server().url());
         try (RedisTransport transport = new RedisTransport(endpoint, "kill", new TransportOptions(Duration.ofSeconds(3), 5, 16));
              RedisDatastore store = new RedisDatastore(endpoint, "kill")) {
             Process a = worker("A", scripts);

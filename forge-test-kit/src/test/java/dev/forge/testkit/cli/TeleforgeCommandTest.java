@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.internal.Json;
 import dev.forge.redis.RedisEndpoint;
 import dev.forge.redis.teleforge.TeleforgeKeys;
-import dev.forge.testkit.TestRedis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.forge.testkit.TestRedisExtension;
+
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPooled;
 
 import java.io.IOException;
@@ -24,21 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TeleforgeCommandTest {
 
-    private static TestRedis redis;
+    @RegisterExtension
+    static final TestRedisExtension REDIS = new TestRedisExtension();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Test
     void bothInboundVersionsAndAMalformedOne() {
-        try (JedisPooled jedis = RedisEndpoint.parse(redis.url()).connect()) {
+        try (JedisPooled jedis = RedisEndpoint.parse(REDIS.server().url()).connect()) {
             jedis.del(TeleforgeKeys.INBOUND);
             jedis.lpush(TeleforgeKeys.INBOUND,
                     "{\"type\":\"call\",\"payload\":{\"number\":\"0821234567\",\"dial_number\":\"0215550100\",\"hold_time\":12,"
@@ -47,7 +41,7 @@ class TeleforgeCommandTest {
                     "{\"type\":\"call\",\"payload\":{\"number\":\"0821234567\",\"dial_number\":\"0215550100\",\"hold_time\":\"12\","
                             + "\"call_ref\":\"c-1\",\"contact_ref\":\"\",\"campaign_ref\":\"inbound\",\"ref\":\"1001\",\"queue\":\"q1\"}}");
         }
-        CliRun run = CliRun.of("teleforge", "listen", "--redis", redis.hostPortDb(), "--max", "2");
+        CliRun run = CliRun.of("teleforge", "listen", "--redis", REDIS.server().hostPortDb(), "--max", "2");
         assertEquals(ExitCode.OK, run.exit(), run::toString);
         List<String> lines = run.out().lines().toList();
         assertEquals(2, lines.size(), run::toString);
@@ -66,11 +60,11 @@ class TeleforgeCommandTest {
 
     @Test
     void aRedisUriIsAcceptedToo() {
-        try (JedisPooled jedis = RedisEndpoint.parse(redis.url()).connect()) {
+        try (JedisPooled jedis = RedisEndpoint.parse(REDIS.server().url()).connect()) {
             jedis.del(TeleforgeKeys.CLICK2DIAL_CDRS);
             jedis.lpush(TeleforgeKeys.CLICK2DIAL_CDRS, "{\"type\":\"cdr\",\"payload\":{\"call_ref\":\"c-9\",\"ref\":\"0821\"}}");
         }
-        CliRun run = CliRun.of("teleforge", "listen", "--redis=" + redis.url(), "--max=1");
+        CliRun run = CliRun.of("teleforge", "listen", "--redis=" + REDIS.server().url(), "--max=1");
         assertEquals(ExitCode.OK, run.exit(), run::toString);
         JsonNode line = run.json();
         assertEquals("ClickToDialCdr", line.get("record").asText());

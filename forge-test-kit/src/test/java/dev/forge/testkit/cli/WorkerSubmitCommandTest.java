@@ -1,9 +1,10 @@
 package dev.forge.testkit.cli;
 
-import dev.forge.testkit.TestRedis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.forge.testkit.TestRedisExtension;
+
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -24,20 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code forge worker} and {@code forge submit} in-process, on a real Redis. */
 class WorkerSubmitCommandTest {
 
-    private static TestRedis redis;
+    @RegisterExtension
+    static final TestRedisExtension REDIS = new TestRedisExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-    }
 
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @Test
     void aWorkerAnswersWhatIsSubmitted() throws Exception {
@@ -49,21 +43,21 @@ class WorkerSubmitCommandTest {
         ByteArrayOutputStream workerErr = new ByteArrayOutputStream();
         CompletableFuture<Integer> worker = CompletableFuture.supplyAsync(() -> {
             try (PrintStream err = new PrintStream(workerErr, true, StandardCharsets.UTF_8)) {
-                return ForgeCli.run(new String[]{"worker", "--redis", redis.url(), "--scripts", dir.toString(),
+                return ForgeCli.run(new String[]{"worker", "--redis", REDIS.server().url(), "--scripts", dir.toString(),
                         "--node", "w1", "--prefix", prefix, "--max", "2"}, System.out, err);
             }
         });
 
-        CliRun ok = submit(worker, workerErr, "submit", "--redis", redis.url(), "--prefix", prefix, "--script", "route",
+        CliRun ok = submit(worker, workerErr, "submit", "--redis", REDIS.server().url(), "--prefix", prefix, "--script", "route",
                 "--data", "@" + dir.resolve("data.json"), "--key", "call-1", "--wait");
         assertEquals(ExitCode.OK, ok.exit(), ok::toString);
         assertEquals("gw-7", ok.json().path("data").path("routing").path("gw").asText(), ok::toString);
 
-        CliRun busy = submit(worker, workerErr, "submit", "--redis", redis.url(), "--prefix", prefix, "--script", "busy.js", "--wait");
+        CliRun busy = submit(worker, workerErr, "submit", "--redis", REDIS.server().url(), "--prefix", prefix, "--script", "busy.js", "--wait");
         assertEquals(ExitCode.REJECTED, busy.exit(), busy::toString);
         assertEquals(486, busy.json().path("sip").path("code").asInt(), busy::toString);
 
-        CliRun again = CliRun.of("submit", "--redis", redis.url(), "--prefix", prefix, "--script", "route",
+        CliRun again = CliRun.of("submit", "--redis", REDIS.server().url(), "--prefix", prefix, "--script", "route",
                 "--key", "call-1");
         assertEquals(ExitCode.OK, again.exit(), again::toString);
 
