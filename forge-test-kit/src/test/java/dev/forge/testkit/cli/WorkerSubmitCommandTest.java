@@ -93,4 +93,12 @@ class WorkerSubmitCommandTest {
         assertEquals(ExitCode.USAGE, badType.exit());
         assertTrue(badType.err().contains("--scripts: ") && badType.err().contains("bad.js"), badType::toString);
     }
+
+    @Test
+    void waitingWithoutAWorkerEndsAfterWaitFor() {
+        CliRun run = CliRun.of("submit", "--redis", REDIS.server().url(), "--prefix", "nobody-" + System.nanoTime(),
+                "--script", "route", "--wait", "--wait-for", "300ms");
+        assertEquals(ExitCode.INTERNAL, run.exit(), run::toString);
+        assertTrue(run.err().contains("no answer for") && run.err().contains("is a worker running"), run::toString);
+    }
 }
