@@ -17,7 +17,7 @@ public sealed interface IvrEvent extends IvrFrame {
         public Notify {
             Extra.require(eventClass, "eventClass");
             Extra.require(type, "type");
-            data = Objects.requireNonNull(data, "data").deepCopy();
+            data = Extra.canonical(Objects.requireNonNull(data, "data"));
             extra = Extra.copy(extra);
         }
 
@@ -65,7 +65,7 @@ public sealed interface IvrEvent extends IvrFrame {
     record ComponentStopped(Long oId, String transferKey, JsonNode results, Map<String, JsonNode> extra)
             implements IvrEvent {
         public ComponentStopped {
-            results = results == null ? null : results.deepCopy();
+            results = Extra.canonical(results);
             extra = Extra.copy(extra);
         }
 

@@ -21,7 +21,7 @@ public record IvrReply(String request, Qid qid, JsonNode result, Map<String, Jso
     public IvrReply {
         Extra.require(request, "request");
         Objects.requireNonNull(qid, "qid");
-        result = result == null ? null : result.deepCopy();
+        result = Extra.canonical(result);
         extra = Extra.copy(extra);
     }
 

@@ -105,7 +105,7 @@ public sealed interface IvrRequest extends IvrFrame {
             Objects.requireNonNull(qid, "qid");
             Extra.require(key, "key");
             Extra.require(ivrid, "ivrid");
-            data = Objects.requireNonNull(data, "data").deepCopy();
+            data = Extra.canonical(Objects.requireNonNull(data, "data"));
             extra = Extra.copy(extra);
         }
 

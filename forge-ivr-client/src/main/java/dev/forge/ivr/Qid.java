@@ -27,7 +27,7 @@ public final class Qid {
             throw new IllegalArgumentException("qid must be a JSON number or string, got " + value.getNodeType()
                     + ": " + value);
         }
-        return new Qid(value.deepCopy());
+        return new Qid(Extra.canonical(value));
     }
 
     public static Qid of(long value) {
