@@ -43,7 +43,7 @@ class IvrCodecPropertiesTest {
         more.forEach(((ObjectNode) wire.get(1))::set);
         IvrFrame decoded = codec.decode(wire.toString());
         more.forEach((k, v) -> assertEquals(wire.get(1).get(k).toString(), decoded.extra().get(k).toString(), k));
-        assertEquals(wire, mapper.readTree(codec.encode(decoded)));
+        assertEquals(mapper.readTree(wire.toString()), mapper.readTree(codec.encode(decoded)));
     }
 
     @Property
