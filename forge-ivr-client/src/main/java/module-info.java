@@ -8,6 +8,7 @@ module dev.forge.ivr {
     requires transitive com.fasterxml.jackson.databind;
     requires jakarta.websocket.client;
     requires org.glassfish.tyrus.client;
+    requires org.glassfish.tyrus.core;
     requires org.glassfish.tyrus.container.jdk.client;
     requires org.slf4j;
 

@@ -35,6 +35,7 @@ import java.util.function.Function;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
+import org.glassfish.tyrus.core.HandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,9 @@ public final class IvrClient implements AutoCloseable {
     private IvrClient(IvrOptions options) {
         this.options = options;
         this.manager = ClientManager.createClient(JdkClientContainer.class.getName());
-        manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, options.connectTimeout().toMillis());
+        // Tyrus reads this property as an Integer of milliseconds
+        manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT,
+                (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
     }
 
     /**
@@ -123,11 +126,22 @@ public final class IvrClient implements AutoCloseable {
         } catch (Exception e) {
             // the message names the endpoint without the token
             throw new IvrConnectionException("Could not open the ivrapi socket at " + endpoint + " ("
-                    + (options.bearerAuth() ? "Bearer token" : "token in path") + "): " + e.getMessage()
+                    + (options.bearerAuth() ? "Bearer token" : "token in path") + "): " + describe(e)
                     + ". Check the address, that the token is a valid integration_point token_local, and that the"
                     + " platform is reachable.", e);
         }
         LOG.debug("ivrapi socket open at {}", endpoint);
+    }
+
+    /** The handshake's HTTP status when the server refused it (401 for a bad token), else the message. */
+    private static String describe(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HandshakeException h) {
+                return "the server answered HTTP " + h.getHttpStatusCode();
+            }
+        }
+        String message = String.valueOf(e.getMessage());
+        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 
     /** Adds a listener for events; see {@link IvrListener}. */

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.ServerContainerFactory;
+import org.glassfish.tyrus.spi.UpgradeResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -409,7 +410,9 @@ public final class FakeIvrPlatform implements AutoCloseable {
                     request.getHeaders().getOrDefault("authorization", List.of()));
             boolean bearer = auth.contains("Bearer " + token);
             if (!(token.equals(inPath) || (inPath == null && bearer))) {
-                throw new SecurityException("FakeIvrPlatform: wrong or missing token");
+                // answer 401 instead of upgrading, as the platform refuses an unknown token
+                ((UpgradeResponse) response).setStatus(401);
+                ((UpgradeResponse) response).setReasonPhrase("Unauthorized");
             }
         }
 

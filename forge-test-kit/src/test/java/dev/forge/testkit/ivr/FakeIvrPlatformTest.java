@@ -71,9 +71,11 @@ class FakeIvrPlatformTest {
     @ValueSource(booleans = {true, false})
     void aWrongTokenFailsToConnect(boolean bearer) {
         IvrConnectionException e = assertThrows(IvrConnectionException.class, () -> IvrClient.connect(
-                platform.endpoint(), "wrong", IvrOptions.builder().bearerAuth(bearer).build()));
+                platform.endpoint(), "wrong",
+                IvrOptions.builder().bearerAuth(bearer).connectTimeout(Duration.ofSeconds(5)).build()));
         assertTrue(e.getMessage().startsWith("Could not open the ivrapi socket at " + platform.endpoint()),
                 e.getMessage());
+        assertTrue(e.getMessage().contains("the server answered HTTP 401"), e.getMessage());
         assertTrue(!e.getMessage().contains("wrong"), "the token must not appear in the message");
     }
 
