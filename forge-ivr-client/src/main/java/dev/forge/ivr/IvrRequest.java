@@ -19,6 +19,16 @@ public sealed interface IvrRequest extends IvrFrame {
         return name() + "_result";
     }
 
+    /**
+     * A request about one controlled IVR session, naming it by the {@code key} and {@code ivrid} of its
+     * api_start. ({@code file_upload_static} names none: both are null.)
+     */
+    sealed interface SessionRequest extends IvrRequest {
+        String key();
+
+        String ivrid();
+    }
+
     /** {@code ["connection_info", {"qid"}]}. */
     record ConnectionInfo(Qid qid, Map<String, JsonNode> extra) implements IvrRequest {
         public ConnectionInfo {
@@ -83,7 +93,7 @@ public sealed interface IvrRequest extends IvrFrame {
 
     /** {@code ["ivrapi_accept" | "ivrapi_reaccept" | "ivrapi_abort" | "ivrapi_component_terminate", {"qid", "key", "ivrid"}]}. */
     record SessionCommand(Command command, Qid qid, String key, String ivrid, Map<String, JsonNode> extra)
-            implements IvrRequest {
+            implements SessionRequest {
         public SessionCommand {
             Objects.requireNonNull(command, "command");
             Objects.requireNonNull(qid, "qid");
@@ -100,7 +110,7 @@ public sealed interface IvrRequest extends IvrFrame {
 
     /** {@code ["ivrapi_component_apply", {"qid", "key", "ivrid", "data": {"oType": 204, ...}}]}. */
     record ComponentApply(Qid qid, String key, String ivrid, ObjectNode data, Map<String, JsonNode> extra)
-            implements IvrRequest {
+            implements SessionRequest {
         public ComponentApply {
             Objects.requireNonNull(qid, "qid");
             Extra.require(key, "key");
@@ -122,7 +132,7 @@ public sealed interface IvrRequest extends IvrFrame {
 
     /** {@code ["ivrapi_file_get_path", {"qid", "key", "ivrid", "path"}]}: a public link to a script file. */
     record FileGetPath(Qid qid, String key, String ivrid, String path, Map<String, JsonNode> extra)
-            implements IvrRequest {
+            implements SessionRequest {
         public FileGetPath {
             Objects.requireNonNull(qid, "qid");
             Extra.require(key, "key");
@@ -139,7 +149,7 @@ public sealed interface IvrRequest extends IvrFrame {
 
     /** {@code ["ivrapi_file_upload_temp", {"qid", "key", "ivrid", "url"}]}: fetch a URL into the script's temp folder. */
     record FileUploadTemp(Qid qid, String key, String ivrid, String url, Map<String, JsonNode> extra)
-            implements IvrRequest {
+            implements SessionRequest {
         public FileUploadTemp {
             Objects.requireNonNull(qid, "qid");
             Extra.require(key, "key");
@@ -159,7 +169,7 @@ public sealed interface IvrRequest extends IvrFrame {
      * ({@code key} and {@code ivrid} null), {@code ["file_upload_static", {"qid", "url", "destpath"}]}.
      */
     record FileUploadStatic(Qid qid, String key, String ivrid, String url, String destpath,
-                            Map<String, JsonNode> extra) implements IvrRequest {
+                            Map<String, JsonNode> extra) implements SessionRequest {
         public FileUploadStatic {
             Objects.requireNonNull(qid, "qid");
             if ((key == null) != (ivrid == null)) {

@@ -225,9 +225,10 @@ public final class FakeIvrPlatform implements AutoCloseable {
         if (request instanceof IvrRequest.FileUploadStatic f && f.sessionless()) {
             return reply(request, f.destpath() + fileName(f.url()), Map.of());
         }
-        String ivrid = ivrid(request);
+        var scoped = (IvrRequest.SessionRequest) request;
+        String ivrid = scoped.ivrid();
         Call call = ivrid == null ? null : calls.get(ivrid);
-        if (call == null || !call.key.equals(key(request))) {
+        if (call == null || !call.key.equals(scoped.key())) {
             return error(request, "no controllable session " + ivrid + " with that key");
         }
         if (request instanceof IvrRequest.SessionCommand c) {
@@ -310,29 +311,6 @@ public final class FakeIvrPlatform implements AutoCloseable {
 
     private static IvrReply reply(IvrRequest request, String result, Map<String, JsonNode> fields) {
         return new IvrReply(request.name(), request.qid(), JSON.textNode(result), fields);
-    }
-
-    private static String ivrid(IvrRequest r) {
-        return field(r, "ivrid");
-    }
-
-    private static String key(IvrRequest r) {
-        return field(r, "key");
-    }
-
-    private static String field(IvrRequest r, String name) {
-        if (r instanceof IvrRequest.SessionCommand c) {
-            return name.equals("key") ? c.key() : c.ivrid();
-        } else if (r instanceof IvrRequest.ComponentApply a) {
-            return name.equals("key") ? a.key() : a.ivrid();
-        } else if (r instanceof IvrRequest.FileGetPath f) {
-            return name.equals("key") ? f.key() : f.ivrid();
-        } else if (r instanceof IvrRequest.FileUploadTemp f) {
-            return name.equals("key") ? f.key() : f.ivrid();
-        } else if (r instanceof IvrRequest.FileUploadStatic f) {
-            return name.equals("key") ? f.key() : f.ivrid();
-        }
-        return null;
     }
 
     private static String fileName(String pathOrUrl) {
