@@ -16,6 +16,10 @@ module dev.forge.testkit {
     requires jakarta.websocket;
     requires org.glassfish.tyrus.server;
     requires org.glassfish.tyrus.spi;
+    requires org.glassfish.tyrus.core;
+    requires org.glassfish.tyrus.container.grizzly.server;
+    requires org.glassfish.grizzly;
+    requires org.glassfish.grizzly.http.server;
 
     exports dev.forge.testkit;
     exports dev.forge.testkit.cli;

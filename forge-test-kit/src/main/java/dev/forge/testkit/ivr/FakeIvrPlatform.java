@@ -34,7 +34,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.tyrus.server.TyrusServerContainer;
-import org.glassfish.tyrus.spi.ServerContainerFactory;
 import org.glassfish.tyrus.spi.UpgradeResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * {@link #takeRequest(Duration)}. Faults: {@link #ignore(String)}, {@link #disconnectAll()},
  * {@link #sendRaw(String)}.
  *
- * <p>The server listens on all interfaces (Tyrus' Grizzly container does not take a host); {@link #endpoint()}
- * names 127.0.0.1. Thread-safety: thread-safe. {@link #close()} is idempotent.
+ * <p>The server listens on 127.0.0.1 only ({@link LoopbackServerContainer}). Thread-safety: thread-safe.
+ * {@link #close()} is idempotent.
  */
 public final class FakeIvrPlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FakeIvrPlatform.class);
@@ -80,7 +79,7 @@ public final class FakeIvrPlatform implements AutoCloseable {
 
     private FakeIvrPlatform(String token) {
         this.token = token;
-        this.server = (TyrusServerContainer) ServerContainerFactory.createServerContainer(Map.of());
+        this.server = new LoopbackServerContainer();
     }
 
     /** Starts a platform on a free port that accepts {@code token}. */
