@@ -1,7 +1,16 @@
 /**
- * Filled by a later issue; it builds now so that the reactor has its final shape. Its package is
- * exported once it holds types.
+ * The typed client for the {@code ivrapi} capability of the Incoplax / ERA WebSocket Token API:
+ * {@link dev.forge.ivr.IvrCodec} for the frames, {@link dev.forge.ivr.IvrClient} for the socket. The WebSocket
+ * implementation (Tyrus, JDK transport) is an internal detail of this module.
  */
 module dev.forge.ivr {
     requires transitive dev.forge.api;
+    requires transitive com.fasterxml.jackson.databind;
+    requires jakarta.websocket.client;
+    requires org.glassfish.tyrus.client;
+    requires org.glassfish.tyrus.core;
+    requires org.glassfish.tyrus.container.jdk.client;
+    requires org.slf4j;
+
+    exports dev.forge.ivr;
 }

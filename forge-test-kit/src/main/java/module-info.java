@@ -2,7 +2,8 @@
  * Forge's test kit: the {@code forge} command line ({@code run}, {@code bench}, {@code demo}), a JUnit 5
  * extension for script authors ({@link dev.forge.testkit.ForgeTest}), and the contract suites that every
  * SPI implementation extends ({@link dev.forge.testkit.ScriptEngineContract},
- * {@link dev.forge.testkit.ScriptStoreContract}).
+ * {@link dev.forge.testkit.ScriptStoreContract}), and {@link dev.forge.testkit.ivr.FakeIvrPlatform}, a fake ivrapi
+ * platform on a real WebSocket.
  *
  * <p>The engine is found at run time by {@link java.util.ServiceLoader}; this module never names it.
  */
@@ -11,9 +12,18 @@ module dev.forge.testkit {
     requires dev.forge.redis;
     requires transitive org.junit.jupiter.api;
     requires org.slf4j;
+    requires transitive dev.forge.ivr;
+    requires jakarta.websocket;
+    requires org.glassfish.tyrus.server;
+    requires org.glassfish.tyrus.spi;
+    requires org.glassfish.tyrus.core;
+    requires org.glassfish.tyrus.container.grizzly.server;
+    requires org.glassfish.grizzly;
+    requires org.glassfish.grizzly.http.server;
 
     exports dev.forge.testkit;
     exports dev.forge.testkit.cli;
+    exports dev.forge.testkit.ivr;
 
     // JUnit calls the contract suites' test methods and lifecycle hooks reflectively.
     opens dev.forge.testkit to org.junit.platform.commons;

@@ -1,4 +1,5 @@
 /**
- * The typed client for the {@code ivrapi} WebSocket protocol and Class 5 voice scripts (a later issue).
+ * The typed ivrapi client: frames ({@link dev.forge.ivr.IvrFrame}), their codec ({@link dev.forge.ivr.IvrCodec})
+ * and the socket client ({@link dev.forge.ivr.IvrClient}).
  */
 package dev.forge.ivr;

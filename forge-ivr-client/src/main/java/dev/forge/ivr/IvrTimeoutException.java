@@ -1,0 +1,10 @@
+package dev.forge.ivr;
+
+/** No reply arrived within the request timeout; the pending request is forgotten. */
+public final class IvrTimeoutException extends IvrException {
+    private static final long serialVersionUID = 1L;
+
+    public IvrTimeoutException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.forge.testkit.ivr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.ivr.ApiEvent;
+import dev.forge.ivr.IvrClient;
+import dev.forge.ivr.IvrConnectionException;
+import dev.forge.ivr.IvrEvent;
+import dev.forge.ivr.IvrOptions;
+import dev.forge.ivr.IvrReply;
+import dev.forge.ivr.IvrRequest;
+import dev.forge.ivr.IvrRequestException;
+import dev.forge.ivr.IvrTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** IvrClient against FakeIvrPlatform, end to end over a real WebSocket on loopback. */
+class FakeIvrPlatformTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String TOKEN = "t0k3n-for-tests";
+
+    private FakeIvrPlatform platform;
+
+    @BeforeEach
+    void start() {
+        platform = FakeIvrPlatform.start(TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        platform.close();
+    }
+
+    private IvrClient connect(IvrOptions options) {
+        return IvrClient.connect(platform.endpoint(), TOKEN, options);
+    }
+
+    private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
+        T item = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(item, "nothing arrived within " + WAIT);
+        return item;
+    }
+
+    @ParameterizedTest(name = "bearer={0}")
+    @ValueSource(booleans = {true, false})
+    void connectsWithEitherTokenStyleAndAnswersConnectionInfo(boolean bearer) throws Exception {
+        try (IvrClient client = connect(IvrOptions.builder().bearerAuth(bearer).build())) {
+            IvrReply info = client.connectionInfo();
+            assertEquals("ok", info.resultText());
+            assertEquals("token", info.extra().get("ownertype").textValue());
+            assertTrue(info.extra().get("capabilities").toString().contains("ivrapi"));
+            assertInstanceOf(IvrRequest.ConnectionInfo.class, platform.takeRequest(WAIT));
+        }
+    }
+
+    @ParameterizedTest(name = "bearer={0}")
+    @ValueSource(booleans = {true, false})
+    void aWrongTokenFailsToConnect(boolean bearer) {
+        IvrConnectionException e = assertThrows(IvrConnectionException.class, () -> IvrClient.connect(
+                platform.endpoint(), "wrong",
+                IvrOptions.builder().bearerAuth(bearer).connectTimeout(Duration.ofSeconds(5)).build()));
+        assertTrue(e.getMessage().startsWith("Could not open the ivrapi socket at " + platform.endpoint()),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("the server answered HTTP 401"), e.getMessage());
+        assertTrue(!e.getMessage().contains("wrong"), "the token must not appear in the message");
+    }
+
+    @Test
+    void controlsACallFromApiStartToApiStop() throws Exception {
+        BlockingQueue<IvrEvent> events = new LinkedBlockingQueue<>();
+        try (IvrClient client = connect(IvrOptions.defaults());
+             IvrClient rival = connect(IvrOptions.defaults())) {
+            client.addListener(events::add);
+            assertEquals("ok", client.subscribe(ApiEvent.EVENT_CLASS).resultText());
+            var subscribe = (IvrRequest.Subscribe) platform.takeRequest(WAIT);
+            assertEquals(300, subscribe.expires());
+
+            platform.startCall("rDlg-006-ZevQbP", "abc", "dialog");
+            ApiEvent start = ((IvrEvent.Notify) next(events)).apiEvent().orElseThrow();
+            assertEquals(ApiEvent.Type.START, start.type());
+            assertEquals("dialog", start.state());
+
+            assertEquals("ok", client.accept(start.key(), start.ivrid()).resultText());
+            IvrRequestException refused = assertThrows(IvrRequestException.class,
+                    () -> rival.accept(start.key(), start.ivrid()));
+            assertEquals("ivrapi_accept", refused.request());
+            assertEquals("session rDlg-006-ZevQbP is already accepted by another connection",
+                    refused.fields().get("reason").textValue());
+
+            ObjectNode playback = JsonNodeFactory.instance.objectNode().put("oType", 204).put("mode", 0)
+                    .put("file", ":GS_PUB/x/y/14.mp3");
+            assertEquals("ok", client.applyComponent(start.key(), start.ivrid(), playback).resultText());
+
+            platform.dtmf(start.ivrid(), "5");
+            var dtmf = (IvrEvent.Dtmf) next(events);
+            assertEquals("5", dtmf.dtmf());
+            assertEquals("component", dtmf.mode());
+
+            platform.componentStopped(start.ivrid(), "transfer",
+                    JsonNodeFactory.instance.objectNode().put("dtmfBuffer", "5"));
+            var stopped = (IvrEvent.ComponentStopped) next(events);
+            assertEquals("transfer", stopped.transferKey());
+            assertEquals(start.ivrid(), stopped.ivrid().orElseThrow());
+
+            platform.stopCall(start.ivrid(), "script");
+            ApiEvent stop = ((IvrEvent.Notify) next(events)).apiEvent().orElseThrow();
+            assertEquals(ApiEvent.Type.STOP, stop.type());
+            assertEquals("script", stop.reason());
+        }
+    }
+
+    @Test
+    void aMalformedFrameIsSkippedAndTheConnectionStays() throws Exception {
+        try (IvrClient client = connect(IvrOptions.defaults())) {
+            client.connectionInfo();
+            platform.sendRaw("[\"ivrapi_dtmf\", not json");
+            platform.sendRaw("{\"not\":\"an array\"}");
+            assertEquals("ok", client.connectionInfo().resultText());
+            assertTrue(client.isOpen());
+        }
+    }
+
+    @Test
+    void aRequestWithNoReplyTimesOutWithAClearMessage() {
+        platform.ignore("connection_info");
+        try (IvrClient client = connect(IvrOptions.builder().requestTimeout(Duration.ofMillis(300)).build())) {
+            IvrTimeoutException e = assertThrows(IvrTimeoutException.class, client::connectionInfo);
+            assertEquals("No connection_info_result for qid 1 within PT0.3S (IvrOptions.requestTimeout); the request"
+                    + " was dropped. Is the session still controlled and the platform answering?", e.getMessage());
+        }
+    }
+
+    @Test
+    void theSubscriptionIsRenewedWithTheSameIdBeforeItExpires() throws Exception {
+        IvrOptions shortLived = IvrOptions.builder().subscriptionExpires(Duration.ofSeconds(1)).renewAt(0.5).build();
+        try (IvrClient client = connect(shortLived)) {
+            client.subscribe(ApiEvent.EVENT_CLASS);
+            var first = (IvrRequest.Subscribe) platform.takeRequest(WAIT);
+            var renewal = (IvrRequest.Subscribe) platform.takeRequest(WAIT);
+            assertNotNull(renewal, "no renewal within " + WAIT);
+            assertEquals(first.id(), renewal.id());
+            assertEquals(1, renewal.expires());
+            assertTrue(!first.qid().equals(renewal.qid()));
+        }
+    }
+
+    @Test
+    void aDroppedConnectionFailsThePendingRequest() {
+        platform.ignore("connection_info");
+        try (IvrClient client = connect(IvrOptions.defaults())) {
+            CompletionStage<IvrReply> pending = client.connectionInfoAsync();
+            platform.disconnectAll();
+            IvrConnectionException e = assertThrows(IvrConnectionException.class, () -> client.await(pending));
+            assertTrue(e.getMessage().startsWith("The ivrapi socket closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void cancellingARequestCompletesItsStage() {
+        platform.ignore("connection_info");
+        try (IvrClient client = connect(IvrOptions.defaults())) {
+            CompletionStage<IvrReply> pending = client.connectionInfoAsync();
+            assertTrue(pending.toCompletableFuture().cancel(true));
+            assertThrows(dev.forge.ivr.IvrException.class, () -> client.await(pending));
+        }
+    }
+}
