@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * A node that runs invocations arriving over a {@link Transport}: each delivery is invoked through
@@ -36,10 +37,20 @@ public final class TransportWorker implements AutoCloseable {
     /** Starts consuming as {@code node}; {@code onOutcome} sees every delivery's outcome. */
     public static TransportWorker start(Forge forge, Transport transport, String node,
                                         BiConsumer<Transport.Delivery, Outcome> onOutcome) {
+        return start(forge, transport, node, Function.identity(), onOutcome);
+    }
+
+    /**
+     * As {@link #start(Forge, Transport, String, BiConsumer)}, where {@code scriptIds} maps the script named in
+     * a message to the id in this node's store (e.g. a file name to {@code tenant/name}).
+     */
+    public static TransportWorker start(Forge forge, Transport transport, String node, Function<String, String> scriptIds,
+                                        BiConsumer<Transport.Delivery, Outcome> onOutcome) {
         Objects.requireNonNull(forge, "forge");
+        Objects.requireNonNull(scriptIds, "scriptIds");
         Objects.requireNonNull(onOutcome, "onOutcome");
         return new TransportWorker(Objects.requireNonNull(transport, "transport").consume(node, delivery -> {
-            CompletionStage<Outcome> outcome = run(forge, delivery);
+            CompletionStage<Outcome> outcome = run(forge, scriptIds.apply(delivery.message().scriptId()), delivery);
             return outcome.whenComplete((o, error) -> {
                 if (o != null) {
                     onOutcome.accept(delivery, o);
@@ -48,9 +59,9 @@ public final class TransportWorker implements AutoCloseable {
         }));
     }
 
-    private static CompletionStage<Outcome> run(Forge forge, Transport.Delivery delivery) {
+    private static CompletionStage<Outcome> run(Forge forge, String scriptId, Transport.Delivery delivery) {
         try {
-            return forge.invokeAsync(Invocation.builder(delivery.message().scriptId())
+            return forge.invokeAsync(Invocation.builder(scriptId)
                     .data(delivery.message().dataJson())
                     .callId(delivery.message().idempotencyKey())
                     .build());

@@ -1,14 +1,12 @@
 package dev.forge.testkit.cli;
 
 import dev.forge.Forge;
-import dev.forge.Invocation;
 import dev.forge.Limits;
-import dev.forge.Outcome;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
+import dev.forge.TransportWorker;
 import dev.forge.redis.RedisDatastore;
 import dev.forge.redis.RedisTransport;
-import dev.forge.spi.Transport;
 import dev.forge.spi.TransportOptions;
 
 import java.io.IOException;
@@ -21,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -71,31 +69,21 @@ final class WorkerCommand {
             scripts.values().forEach(forge::load);
             err.println("forge worker " + node + ": " + scripts.size() + " scripts from " + dir + ", consuming from "
                     + transportFlags.endpoint() + " prefix " + transportFlags.prefix());
-            try (AutoCloseable consumer = transport.consume(node, d -> run(forge, scripts, d).whenComplete((o, e) -> {
-                if (o != null) {
-                    err.println(node + " " + d.id() + " " + d.message().scriptId() + " attempt " + d.attempt() + ": " + o.toJson());
-                    if (max != Integer.MAX_VALUE) {
-                        done.countDown();
-                    }
+            // a message names a script by file name, with or without .js; unknown names fail and go to other workers
+            Function<String, String> ids = name -> {
+                Script script = scripts.get(baseName(name));
+                return script == null ? name : script.id();
+            };
+            try (TransportWorker worker = TransportWorker.start(forge, transport, node, ids, (d, o) -> {
+                err.println(node + " " + d.id() + " " + d.message().scriptId() + " attempt " + d.attempt() + ": " + o.toJson());
+                if (max != Integer.MAX_VALUE) {
+                    done.countDown();
                 }
-            }))) {
+            })) {
                 done.await();
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("worker " + node + " could not stop: " + e.getMessage(), e);
             }
         }
         return ExitCode.OK;
-    }
-
-    private static CompletableFuture<Outcome> run(Forge forge, Map<String, Script> scripts, Transport.Delivery d) {
-        Script script = scripts.get(baseName(d.message().scriptId()));
-        if (script == null) {
-            // not final: a worker that has the script may take it
-            throw new IllegalArgumentException("no script '" + d.message().scriptId() + "' here; scripts: " + scripts.keySet());
-        }
-        return forge.invokeAsync(Invocation.builder(script.id()).data(d.message().dataJson()).callId(d.id()).build());
     }
 
     /** The .js files in {@code dir} by name without .js. */
