@@ -38,21 +38,14 @@ final class Results {
     private Results() {
     }
 
-    /**
-     * Applies a settled result to {@code call}.
-     *
-     * @return false if the result says the call is still pending
-     */
-    static boolean apply(Call call, String result, String resourceName) {
+    /** Applies a settled result to {@code call} (the caller has already handled a pending 'P'). */
+    static void apply(Call call, String result, String resourceName) {
         if (result == null || result.isEmpty()) {
             call.failed(new ScriptException(ScriptException.Kind.HOST, "the engine returned no result"));
-            return true;
+            return;
         }
         char tag = result.charAt(0);
         switch (tag) {
-            case 'P' -> {
-                return false;
-            }
             case 'S' -> {
                 String text = result.substring(1);
                 thrownText(call, text, text, "", resourceName);
@@ -63,7 +56,6 @@ final class Results {
                     + result.substring(1)));
             default -> call.ok(result);
         }
-        return true;
     }
 
     /** The SIP status a thrown text stands for, or {@code null} if it is not a rejection. */
