@@ -1,5 +1,6 @@
 package dev.forge;
 
+import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
 import dev.forge.spi.EngineConfig;
 import dev.forge.spi.EngineStats;
@@ -14,10 +15,13 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,6 +58,7 @@ public final class Forge implements AutoCloseable {
     private final Transport transport;
     private final String engineName;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<String, Bindings> bindings;
 
     private Forge(Builder b, ScriptEngineProvider provider) {
         this.store = b.store != null ? b.store : new InMemoryScriptStore();
@@ -63,7 +68,8 @@ public final class Forge implements AutoCloseable {
         this.engineName = provider.name();
         this.datastore = b.datastore != null ? b.datastore : new InMemoryDatastore();
         HostServices services = new HostServices(this.datastore,
-                b.modules != null ? b.modules : DefaultModuleRegistry.standard(), b.egress);
+                b.modules != null ? b.modules : DefaultModuleRegistry.standard(), b.egress, b.bindings);
+        this.bindings = services.bindings();
         this.engine = Objects.requireNonNull(provider.create(new EngineConfig(b.limits, b.engineOptions, b.listener, services)),
                 () -> "engine provider " + provider.name() + " returned no engine");
     }
@@ -83,6 +89,11 @@ public final class Forge implements AutoCloseable {
      */
     public Script load(Script script) {
         Objects.requireNonNull(script, "script");
+        if (script.bindings() != null && !bindings.containsKey(script.bindings())) {
+            throw new IllegalArgumentException("bindings: script '" + script.id() + "' asks for '" + script.bindings()
+                    + "', which this Forge does not have (registered: " + new TreeSet<>(bindings.keySet())
+                    + "); register them with Forge.builder().bindings(...)");
+        }
         Optional<Script> previous = store.find(script.id());
         store.put(script);
         if (previous.isPresent() && !previous.get().version().equals(script.version())) {
@@ -211,8 +222,25 @@ public final class Forge implements AutoCloseable {
         private Transport transport;
         private ModuleRegistry modules;
         private EgressPolicy egress = EgressPolicy.DENY_ALL;
+        private final Map<String, Bindings> bindings = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Registers extra bindings (voice scripts' {@code ctx}, integrations' hooks, a host's own) for the
+         * scripts that ask for them by name.
+         *
+         * @throws IllegalArgumentException if two bindings share a name
+         */
+        public Builder bindings(Bindings... values) {
+            for (Bindings b : values) {
+                Objects.requireNonNull(b, "bindings");
+                if (bindings.putIfAbsent(b.name(), b) != null && bindings.get(b.name()) != b) {
+                    throw new IllegalArgumentException("bindings: two bindings are named '" + b.name() + "'");
+                }
+            }
+            return this;
         }
 
         /** Where Apps' {@code require} and {@code import} resolve; {@link DefaultModuleRegistry#standard()} by default. */
