@@ -10,9 +10,11 @@ import dev.forge.spi.ScriptEngine;
 import dev.forge.spi.ScriptEngineProvider;
 import dev.forge.spi.ScriptStore;
 import dev.forge.spi.Transport;
+import dev.forge.spi.VoiceChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -49,6 +51,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Forge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Forge.class);
+
+    /** The longest a voice call may last. */
+    public static final Duration MAX_VOICE_CALL = Duration.ofHours(12);
 
     private final ScriptStore store;
     private final ScriptEngine engine;
@@ -128,6 +133,34 @@ public final class Forge implements AutoCloseable {
     public Outcome invoke(Invocation invocation) {
         long start = System.nanoTime();
         return engine.invoke(resolve(invocation), invocation, start);
+    }
+
+    /**
+     * Runs a Class 5 voice script for one call: {@code main(data, ctx)}, where {@code ctx}'s verbs act on
+     * {@code channel}. The call has no overall deadline beyond {@link #MAX_VOICE_CALL}, but each synchronous
+     * stretch of the script (from one await to the next) gets the script's time limit. Many calls of one
+     * script share its isolate, interleaved at their awaits.
+     *
+     * @param scriptId a script made with {@link #voiceScript}, or any App with {@code withBindings("voice")}
+     * @param dataJson what {@code main} gets as {@code data}
+     * @return completes when {@code main} has settled: ok with what it returned, or how it failed
+     * @throws IllegalArgumentException if the store has no such script, or it is not a voice script
+     */
+    public CompletableFuture<Outcome> invokeVoice(String scriptId, VoiceChannel channel, String dataJson) {
+        Objects.requireNonNull(channel, "channel");
+        Script script = store.find(Objects.requireNonNull(scriptId, "scriptId")).orElseThrow(() ->
+                new IllegalArgumentException("scriptId: no script '" + scriptId + "' in the store"));
+        if (!VoiceBindings.NAME.equals(script.bindings())) {
+            throw new IllegalArgumentException("scriptId: '" + scriptId + "' is not a voice script; make it with "
+                    + "Forge.voiceScript(...) or script.withBindings(\"voice\")");
+        }
+        return invokeAsync(Invocation.builder(scriptId).data(dataJson).callId(channel.callId()).attachment(channel)
+                .timeout(MAX_VOICE_CALL).stretch(script.limitsOr(limits).timeout()).build());
+    }
+
+    /** A Class 5 voice script: an App whose {@code main(data, ctx)} drives a call through {@code ctx}. */
+    public static Script voiceScript(String tenant, String name, String source) {
+        return Script.of(tenant, name, ScriptKind.APP, source).withBindings(VoiceBindings.NAME);
     }
 
     /** Runs an invocation on the engine's threads; the future completes with its outcome. */
@@ -225,6 +258,7 @@ public final class Forge implements AutoCloseable {
         private final Map<String, Bindings> bindings = new LinkedHashMap<>();
 
         private Builder() {
+            bindings.put(VoiceBindings.NAME, VoiceBindings.INSTANCE);
         }
 
         /**
