@@ -7,6 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,19 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Class 5 voice scripts: ctx's verbs on a scripted caller, and the mistakes Forge catches. */
 class VoiceScriptTest {
 
-    static final String PIN = """
-            async function main(data, ctx) {
-              await ctx.answer();
-              await ctx.play('ivr/welcome.wav');
-              const pin = await ctx.ivr('ivr/enter-pin.wav', 5, 4, 4, '#', {tries: 2, invalid_file: 'ivr/invalid.wav'});
-              if (pin.status === 'success' && pin.value === '1234') {
-                await ctx.transfer('sip:sales@pbx.example');
-                return {branch: 'sales', pin: pin};
-              }
-              await ctx.hangup();
-              return {branch: 'goodbye', pin: pin};
-            }
-            """;
+    /** The example at the top of site/voice.md, run as it is written there. */
+    static final String PIN = firstJsBlock(Path.of("..", "site", "voice.md"));
 
     private static Forge forge;
 
@@ -47,6 +40,16 @@ class VoiceScriptTest {
     @AfterAll
     static void stop() {
         forge.close();
+    }
+
+    static String firstJsBlock(Path markdown) {
+        try {
+            String text = Files.readString(markdown);
+            int start = text.indexOf("```js\n");
+            return text.substring(start + 6, text.indexOf("```", start + 6));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Outcome run(String id, FakeVoiceChannel channel) throws Exception {
