@@ -24,6 +24,7 @@ module dev.forge.testkit {
     exports dev.forge.testkit;
     exports dev.forge.testkit.cli;
     exports dev.forge.testkit.ivr;
+    exports dev.forge.testkit.voice;
 
     // JUnit calls the contract suites' test methods and lifecycle hooks reflectively.
     opens dev.forge.testkit to org.junit.platform.commons;

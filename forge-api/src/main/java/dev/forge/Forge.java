@@ -1,5 +1,6 @@
 package dev.forge;
 
+import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
 import dev.forge.spi.EngineConfig;
 import dev.forge.spi.EngineStats;
@@ -9,15 +10,20 @@ import dev.forge.spi.ScriptEngine;
 import dev.forge.spi.ScriptEngineProvider;
 import dev.forge.spi.ScriptStore;
 import dev.forge.spi.Transport;
+import dev.forge.spi.VoiceChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,6 +52,9 @@ public final class Forge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Forge.class);
 
+    /** The longest a voice call may last. */
+    public static final Duration MAX_VOICE_CALL = Duration.ofHours(12);
+
     private final ScriptStore store;
     private final ScriptEngine engine;
     private final Limits limits;
@@ -54,6 +63,7 @@ public final class Forge implements AutoCloseable {
     private final Transport transport;
     private final String engineName;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Map<String, Bindings> bindings;
 
     private Forge(Builder b, ScriptEngineProvider provider) {
         this.store = b.store != null ? b.store : new InMemoryScriptStore();
@@ -63,7 +73,8 @@ public final class Forge implements AutoCloseable {
         this.engineName = provider.name();
         this.datastore = b.datastore != null ? b.datastore : new InMemoryDatastore();
         HostServices services = new HostServices(this.datastore,
-                b.modules != null ? b.modules : DefaultModuleRegistry.standard(), b.egress);
+                b.modules != null ? b.modules : DefaultModuleRegistry.standard(), b.egress, b.bindings);
+        this.bindings = services.bindings();
         this.engine = Objects.requireNonNull(provider.create(new EngineConfig(b.limits, b.engineOptions, b.listener, services)),
                 () -> "engine provider " + provider.name() + " returned no engine");
     }
@@ -83,6 +94,11 @@ public final class Forge implements AutoCloseable {
      */
     public Script load(Script script) {
         Objects.requireNonNull(script, "script");
+        if (script.bindings() != null && !bindings.containsKey(script.bindings())) {
+            throw new IllegalArgumentException("bindings: script '" + script.id() + "' asks for '" + script.bindings()
+                    + "', which this Forge does not have (registered: " + new TreeSet<>(bindings.keySet())
+                    + "); register them with Forge.builder().bindings(...)");
+        }
         Optional<Script> previous = store.find(script.id());
         store.put(script);
         if (previous.isPresent() && !previous.get().version().equals(script.version())) {
@@ -117,6 +133,34 @@ public final class Forge implements AutoCloseable {
     public Outcome invoke(Invocation invocation) {
         long start = System.nanoTime();
         return engine.invoke(resolve(invocation), invocation, start);
+    }
+
+    /**
+     * Runs a Class 5 voice script for one call: {@code main(data, ctx)}, where {@code ctx}'s verbs act on
+     * {@code channel}. The call has no overall deadline beyond {@link #MAX_VOICE_CALL}, but each synchronous
+     * stretch of the script (from one await to the next) gets the script's time limit. Many calls of one
+     * script share its isolate, interleaved at their awaits.
+     *
+     * @param scriptId a script made with {@link #voiceScript}, or any App with {@code withBindings("voice")}
+     * @param dataJson what {@code main} gets as {@code data}
+     * @return completes when {@code main} has settled: ok with what it returned, or how it failed
+     * @throws IllegalArgumentException if the store has no such script, or it is not a voice script
+     */
+    public CompletableFuture<Outcome> invokeVoice(String scriptId, VoiceChannel channel, String dataJson) {
+        Objects.requireNonNull(channel, "channel");
+        Script script = store.find(Objects.requireNonNull(scriptId, "scriptId")).orElseThrow(() ->
+                new IllegalArgumentException("scriptId: no script '" + scriptId + "' in the store"));
+        if (!VoiceBindings.NAME.equals(script.bindings())) {
+            throw new IllegalArgumentException("scriptId: '" + scriptId + "' is not a voice script; make it with "
+                    + "Forge.voiceScript(...) or script.withBindings(\"voice\")");
+        }
+        return invokeAsync(Invocation.builder(scriptId).data(dataJson).callId(channel.callId()).attachment(channel)
+                .timeout(MAX_VOICE_CALL).stretch(script.limitsOr(limits).timeout()).build());
+    }
+
+    /** A Class 5 voice script: an App whose {@code main(data, ctx)} drives a call through {@code ctx}. */
+    public static Script voiceScript(String tenant, String name, String source) {
+        return Script.of(tenant, name, ScriptKind.APP, source).withBindings(VoiceBindings.NAME);
     }
 
     /** Runs an invocation on the engine's threads; the future completes with its outcome. */
@@ -211,8 +255,26 @@ public final class Forge implements AutoCloseable {
         private Transport transport;
         private ModuleRegistry modules;
         private EgressPolicy egress = EgressPolicy.DENY_ALL;
+        private final Map<String, Bindings> bindings = new LinkedHashMap<>();
 
         private Builder() {
+            bindings.put(VoiceBindings.NAME, VoiceBindings.INSTANCE);
+        }
+
+        /**
+         * Registers extra bindings (voice scripts' {@code ctx}, integrations' hooks, a host's own) for the
+         * scripts that ask for them by name.
+         *
+         * @throws IllegalArgumentException if two bindings share a name
+         */
+        public Builder bindings(Bindings... values) {
+            for (Bindings b : values) {
+                Objects.requireNonNull(b, "bindings");
+                if (bindings.putIfAbsent(b.name(), b) != null && bindings.get(b.name()) != b) {
+                    throw new IllegalArgumentException("bindings: two bindings are named '" + b.name() + "'");
+                }
+            }
+            return this;
         }
 
         /** Where Apps' {@code require} and {@code import} resolve; {@link DefaultModuleRegistry#standard()} by default. */

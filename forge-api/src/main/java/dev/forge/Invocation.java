@@ -24,8 +24,12 @@ public final class Invocation {
     private final SipStatus timeoutAction;
     private final String callId;
     private final String function;
+    private final Object attachment;
+    private final Duration stretch;
 
     private Invocation(Builder b) {
+        this.attachment = b.attachment;
+        this.stretch = b.stretch;
         this.scriptId = b.scriptId;
         this.dataJson = b.dataJson;
         this.timeout = b.timeout;
@@ -71,6 +75,23 @@ public final class Invocation {
         return function;
     }
 
+    /**
+     * What the host attached for the script's {@link dev.forge.spi.Bindings} (a voice script's
+     * {@link dev.forge.spi.VoiceChannel}), or {@code null}. Never handed to the script itself.
+     */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /**
+     * The limit on each synchronous stretch of the invocation (from its start to its first await, and from
+     * each resumption to the next), or {@code null} when only the overall {@link #timeout()} applies. A voice
+     * call lasts as long as the caller stays, but no stretch of its code may hog the isolate.
+     */
+    public Duration stretch() {
+        return stretch;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder(scriptId);
         b.function = function;
@@ -78,6 +99,8 @@ public final class Invocation {
         b.timeout = timeout;
         b.timeoutAction = timeoutAction;
         b.callId = callId;
+        b.attachment = attachment;
+        b.stretch = stretch;
         return b;
     }
 
@@ -89,6 +112,8 @@ public final class Invocation {
         private SipStatus timeoutAction;
         private String callId;
         private String function;
+        private Object attachment;
+        private Duration stretch;
 
         private Builder(String scriptId) {
             this.scriptId = Objects.requireNonNull(scriptId, "scriptId");
@@ -136,6 +161,18 @@ public final class Invocation {
             return this;
         }
 
+        /** Attaches a host object for the script's bindings; see {@link Invocation#attachment()}. */
+        public Builder attachment(Object value) {
+            this.attachment = value;
+            return this;
+        }
+
+        /** Limits each synchronous stretch; see {@link Invocation#stretch()}. */
+        public Builder stretch(Duration value) {
+            this.stretch = value;
+            return this;
+        }
+
         public Builder callId(String value) {
             this.callId = value;
             return this;
@@ -147,6 +184,9 @@ public final class Invocation {
             }
             if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
                 throw new IllegalArgumentException("timeout: must be positive, got " + timeout.toMillis() + " ms");
+            }
+            if (stretch != null && (stretch.isZero() || stretch.isNegative())) {
+                throw new IllegalArgumentException("stretch: must be positive, got " + stretch.toMillis() + " ms");
             }
             return new Invocation(this);
         }

@@ -25,9 +25,11 @@ import java.util.TreeMap;
  * @param version the content hash (computed by {@link #of})
  * @param limits  limits for this script, or {@code null} for the defaults
  * @param env     variables the host assigns to the script, read-only in its {@code env} object
+ * @param bindings the name of the extra {@link dev.forge.spi.Bindings} the script runs with (a voice script's
+ *                 {@code ctx}, an integration's hooks), or {@code null}
  */
 public record Script(String id, String tenant, String name, ScriptKind kind, String source, String version,
-                     Limits limits, Map<String, String> env) {
+                     Limits limits, Map<String, String> env, String bindings) {
 
     public Script {
         requireText("id", id);
@@ -42,6 +44,10 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
         }
         requireText("version", version);
         env = env == null ? Map.of() : Map.copyOf(env);
+        if (bindings != null && kind == ScriptKind.SCRIPT) {
+            throw new IllegalArgumentException("bindings: '" + bindings + "' needs an App (type app); script '" + id
+                    + "' is a synchronous Script");
+        }
     }
 
     /** A script whose id is {@code tenant/name}, with the default limits. */
@@ -55,12 +61,12 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
         if (source == null) {
             throw new IllegalArgumentException("source: missing for script '" + id + "'; give the JavaScript text");
         }
-        return new Script(id, tenant, name, kind, source, hash(kind, source), null, Map.of());
+        return new Script(id, tenant, name, kind, source, hash(kind, source, Map.of(), null), null, Map.of(), null);
     }
 
     /** A copy with its own limits. */
     public Script withLimits(Limits newLimits) {
-        return new Script(id, tenant, name, kind, source, version, newLimits, env);
+        return new Script(id, tenant, name, kind, source, version, newLimits, env, bindings);
     }
 
     /**
@@ -69,7 +75,20 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
      */
     public Script withEnv(Map<String, String> variables) {
         Map<String, String> copy = Map.copyOf(Objects.requireNonNull(variables, "env"));
-        return new Script(id, tenant, name, kind, source, hash(kind, source + '\0' + new TreeMap<>(copy)), limits, copy);
+        return new Script(id, tenant, name, kind, source, hash(kind, source, copy, bindings), limits, copy, bindings);
+    }
+
+    /**
+     * A copy that runs with the {@link dev.forge.spi.Bindings} registered under {@code name} (part of the
+     * version, since the script's isolate holds them).
+     */
+    public Script withBindings(String bindingsName) {
+        if (bindingsName == null || !bindingsName.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("bindings: '" + bindingsName + "' is not a bindings name (lower-case "
+                    + "letters, digits and dashes)");
+        }
+        return new Script(id, tenant, name, kind, source, hash(kind, source, env, bindingsName), limits, env,
+                bindingsName);
     }
 
     /** The limits to apply: this script's own, else {@code defaults}. */
@@ -77,12 +96,17 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
         return limits != null ? limits : defaults;
     }
 
-    private static String hash(ScriptKind kind, String source) {
+    private static String hash(ScriptKind kind, String source, Map<String, String> env, String bindings) {
+        // without env and bindings the text hashed is kind NUL source, as it always was
+        String text = env.isEmpty() ? source : source + '\0' + new TreeMap<>(env);
+        if (bindings != null) {
+            text += "\0bindings=" + bindings;
+        }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(kind.name().getBytes(StandardCharsets.US_ASCII));
             sha.update((byte) 0);
-            sha.update(source.getBytes(StandardCharsets.UTF_8));
+            sha.update(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest(), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

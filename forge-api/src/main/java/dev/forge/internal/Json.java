@@ -124,6 +124,11 @@ public final class Json {
     }
 
     /** A fresh empty object node. */
+    /** {@code text} as a JSON string literal. */
+    public static String quote(String text) {
+        return write(MAPPER.getNodeFactory().textNode(text));
+    }
+
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

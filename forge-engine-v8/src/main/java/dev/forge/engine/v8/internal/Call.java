@@ -1,5 +1,6 @@
 package dev.forge.engine.v8.internal;
 
+import dev.forge.Invocation;
 import dev.forge.InvocationListener;
 import dev.forge.Outcome;
 import dev.forge.Script;
@@ -28,6 +29,10 @@ final class Call {
     final SipStatus timeoutAction;
     final long startNanos;
     final long deadlineNanos;
+    /** The limit on each synchronous stretch, or 0 when only the deadline applies. */
+    final long stretchNanos;
+    /** The host's attachment for the script's bindings, or null. */
+    final Object attachment;
     final CompletableFuture<Outcome> future = new CompletableFuture<>();
     private final InvocationListener listener;
     volatile long runStartNanos;
@@ -37,16 +42,23 @@ final class Call {
     volatile int inv;
     private List<Future<?>> operations;
 
-    Call(Script script, String function, String dataJson, String callId, SipStatus timeoutAction, long startNanos,
-         long timeoutNanos, InvocationListener listener) {
+    Call(Script script, Invocation invocation, SipStatus timeoutAction, long startNanos, long timeoutNanos,
+         InvocationListener listener) {
         this.script = script;
-        this.function = function == null ? "" : function;
-        this.dataJson = dataJson;
-        this.callId = callId;
+        this.function = invocation.function() == null ? "" : invocation.function();
+        this.dataJson = invocation.dataJson();
+        this.callId = invocation.callId();
+        this.attachment = invocation.attachment();
+        this.stretchNanos = invocation.stretch() == null ? 0 : invocation.stretch().toNanos();
         this.timeoutAction = timeoutAction;
         this.startNanos = startNanos;
         this.deadlineNanos = startNanos + timeoutNanos;
         this.listener = listener;
+    }
+
+    /** When the stretch starting now must end: the stretch limit, but never past the deadline. */
+    long stretchDeadline(long now) {
+        return stretchNanos > 0 && now + stretchNanos - deadlineNanos < 0 ? now + stretchNanos : deadlineNanos;
     }
 
     boolean isDone() {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
 import dev.forge.internal.Json;
+import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
+import dev.forge.spi.HostCall;
 import dev.forge.spi.HostServices;
 
 import java.net.URI;
@@ -82,13 +84,38 @@ final class HostOps {
                     }
                 }
                 default -> {
-                    return "unknown host operation " + kind;
+                    Bindings bindings = isolate.runner.bindings;
+                    if (bindings == null || !kind.startsWith("x:")) {
+                        return "unknown host operation " + kind;
+                    }
+                    String fn = kind.substring(2);
+                    CompletionStage<String> stage;
+                    try {
+                        stage = bindings.call(hostCall(call), fn, argsJson);
+                    } catch (RuntimeException e) {
+                        return fn + ": " + message(e);
+                    }
+                    complete(isolate, call, id, stage.thenApply(json -> json == null ? "U" : "O" + json));
                 }
             }
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
         return null;
+    }
+
+    /** Runs a synchronous bindings function: 'O' + JSON, 'U' for undefined, or 'E' + the error's message. */
+    static String startSync(Bindings bindings, Call call, String fn, String argsJson) {
+        try {
+            String json = bindings.callSync(hostCall(call), fn, argsJson);
+            return json == null ? "U" : "O" + json;
+        } catch (RuntimeException e) {
+            return "E" + message(e);
+        }
+    }
+
+    private static HostCall hostCall(Call call) {
+        return new HostCall(call.script, call.callId, call.attachment);
     }
 
     private void timer(Isolate isolate, Call call, int id, long ms, boolean repeat) {

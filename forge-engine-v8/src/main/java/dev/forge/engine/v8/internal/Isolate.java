@@ -128,10 +128,13 @@ final class Isolate implements AutoCloseable {
             hostFunctions = new V8ValueFunction[] {
                 hostFunction("log", this::onLog), hostFunction("settle", this::onSettle),
                 hostFunction("kill", this::onKill), hostFunction("op", this::onOperation),
-                hostFunction("cancel", this::onCancel), hostFunction("module", this::onModule)};
+                hostFunction("cancel", this::onCancel), hostFunction("module", this::onModule),
+                hostFunction("sync", this::onSync)};
             try (V8ValueFunction setup = Prelude.setup(runtime);
+                 V8Value installer = Prelude.installer(runtime, runner.bindings);
                  V8ValueFunction bind = setup.call(null, hostFunctions[0], hostFunctions[1], hostFunctions[2],
-                         hostFunctions[3], hostFunctions[4], hostFunctions[5], runner.preludeOptions);
+                         hostFunctions[3], hostFunctions[4], hostFunctions[5], hostFunctions[6], installer,
+                         runner.preludeOptions);
                  V8Value main = TenantCode.load(runtime, runner)) {
                 entry = bind.call(null, main);
             }
@@ -328,7 +331,7 @@ final class Isolate implements AutoCloseable {
     }
 
     private void begin(Call call) {
-        watch(call.deadlineNanos, call);
+        watch(call.stretchDeadline(System.nanoTime()), call);
     }
 
     /** Puts the isolate under the watchdog until {@link #end()}; nothing runs JavaScript outside such a window. */
@@ -547,6 +550,19 @@ final class Isolate implements AutoCloseable {
         int id = ++nextOperation;
         String refused = hostOps.start(this, call, id, args[1].toString(), args[2].toString());
         return refused != null ? runtime.createV8ValueString(refused) : runtime.createV8ValueInteger(id);
+    }
+
+    /** sync(inv, fn, argsJson): a synchronous bindings function; 'O' + JSON, 'U', or 'E' + why. */
+    private V8Value onSync(V8Value... args) throws JavetException {
+        if (args.length != 3 || runner.bindings == null) {
+            return runtime.createV8ValueString("Eno synchronous host functions here");
+        }
+        Call call = calls.get(Integer.parseInt(args[0].toString()));
+        if (call == null || call.isDone()) {
+            return runtime.createV8ValueString("E" + args[1] + ": host functions need a running invocation; "
+                    + "call them from an invocation, not from the top level of the script");
+        }
+        return runtime.createV8ValueString(HostOps.startSync(runner.bindings, call, args[1].toString(), args[2].toString()));
     }
 
     private V8Value onCancel(V8Value... args) throws JavetException {

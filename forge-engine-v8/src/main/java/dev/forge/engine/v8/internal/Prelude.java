@@ -3,7 +3,9 @@ package dev.forge.engine.v8.internal;
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.values.reference.V8Script;
+import com.caoccao.javet.values.V8Value;
 import com.caoccao.javet.values.reference.V8ValueFunction;
+import dev.forge.spi.Bindings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +37,23 @@ final class Prelude {
             }
             return setup;
         }
+    }
+
+    /**
+     * Evaluates the installer of {@code bindings} in {@code runtime}: the function the prelude calls to add
+     * them, or undefined when the script has none.
+     */
+    static V8Value installer(V8Runtime runtime, Bindings bindings) throws JavetException {
+        if (bindings == null) {
+            return runtime.createV8ValueUndefined();
+        }
+        V8Value installer = runtime.getExecutor("(" + bindings.installer() + "\n)")
+                .setResourceName("forge:bindings:" + bindings.name()).execute();
+        if (!(installer instanceof V8ValueFunction)) {
+            installer.close();
+            throw new IllegalStateException("bindings '" + bindings.name() + "': installer() is not a function expression");
+        }
+        return installer;
     }
 
     private static String load() {

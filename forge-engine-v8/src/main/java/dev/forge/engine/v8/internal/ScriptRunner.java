@@ -7,6 +7,7 @@ import dev.forge.Script;
 import dev.forge.ScriptException;
 import dev.forge.ScriptKind;
 import dev.forge.internal.Json;
+import dev.forge.spi.Bindings;
 import dev.forge.spi.HostServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,8 @@ final class ScriptRunner {
     final Logger consoleLog;
     final boolean app;
     final boolean esModule;
+    /** The script's extra bindings, or null. */
+    final Bindings bindings;
     final int maxIsolates;
     volatile byte[] codeCache;
 
@@ -53,6 +56,11 @@ final class ScriptRunner {
         this.options = options;
         this.services = services;
         this.resourceName = script.name();
+        this.bindings = script.bindings() == null ? null : services.bindings().get(script.bindings());
+        if (script.bindings() != null && bindings == null) {
+            throw new IllegalStateException("bindings: script '" + script.id() + "' asks for '" + script.bindings()
+                    + "', which this engine was not given; register them with Forge.builder().bindings(...)");
+        }
         this.app = script.kind() != ScriptKind.SCRIPT;
         this.esModule = app && TenantCode.ES_MODULE.matcher(script.source()).find();
         this.maxIsolates = app ? 1 : options.concurrencyPerScript();

@@ -97,8 +97,7 @@ public final class V8Engine implements ScriptEngine {
         }
         Duration timeout = invocation.timeout() != null ? invocation.timeout() : script.limitsOr(defaults).timeout();
         SipStatus action = invocation.timeoutAction() != null ? invocation.timeoutAction() : SipStatus.DEFAULT_TIMEOUT_ACTION;
-        return new Call(script, invocation.function(), invocation.dataJson(), invocation.callId(), action, startNanos,
-                timeout.toNanos(), listener);
+        return new Call(script, invocation, action, startNanos, timeout.toNanos(), listener);
     }
 
     private void submit(Script script, Call call, boolean inline) {

@@ -1,5 +1,6 @@
 // Forge's prelude. It runs in every isolate before any tenant code and evaluates to one setup function.
-// Java calls setup(log, settle, kill, op, cancel, module, optionsJson) once; it returns bind(main), and
+// Java calls setup(log, settle, kill, op, cancel, module, sync, installer, optionsJson) once (installer:
+// the script's extra bindings, see dev.forge.spi.Bindings, or undefined); it returns bind(main), and
 // bind returns entry(mode, inv, a, b): mode 0 starts invocation inv (a: the function, '' for main;
 // b: its data or arguments as JSON), mode 1 delivers a host result to it (a: the operation, b: the
 // result), mode 2 forgets finished invocations (a: their ids, comma-separated).
@@ -52,7 +53,7 @@
     }
   }
 
-  return function setup(hostLog, hostSettle, hostKill, hostOp, hostCancel, hostModule, optionsJson) {
+  return function setup(hostLog, hostSettle, hostKill, hostOp, hostCancel, hostModule, hostSync, installer, optionsJson) {
     const options = JSONParse(optionsJson);
     const isApp = options.app;
     const isDriver = options.driver;
@@ -254,20 +255,33 @@
     const ops = ObjectCreate(null);
     const timers = ObjectCreate(null);
 
-    function startOp(kind, args) {
-      const id = hostOp(currentInv, kind, JSONStringify(args));
+    function startOp(kind, args, inv) {
+      const json = JSONStringify(args);
+      const id = hostOp(inv === undefined ? currentInv : inv, kind, json === undefined ? 'null' : json);
       if (typeof id === 'string') {
         throw new ErrorCtor(id);
       }
       return id;
     }
 
-    function hostPromise(kind, args) {
-      const id = startOp(kind, args);
-      const inv = currentInv;
+    function hostPromise(kind, args, forInv) {
+      const inv = forInv === undefined ? currentInv : forInv;
+      const id = startOp(kind, args, inv);
       return new PromiseCtor(function (resolve, reject) {
         ops[id] = {resolve: resolve, reject: reject, inv: inv};
       });
+    }
+
+    // A host result: 'O' + JSON, 'U' for undefined, anything else an error's message after its tag.
+    function decoded(payload) {
+      const tag = payload[0];
+      if (tag === 'O') {
+        return {ok: true, value: JSONParse(ReflectApply(StringSlice, payload, [1]))};
+      }
+      if (tag === 'U') {
+        return {ok: true, value: undefined};
+      }
+      return {ok: false, value: new ErrorCtor(ReflectApply(StringSlice, payload, [1]))};
     }
 
     function then(promise, onValue) {
@@ -435,6 +449,31 @@
     }
     const driverModule = isDriver ? G.module : null;
 
+    // --- extra bindings (dev.forge.spi.Bindings): installed last, so they may build on all of the above ---
+    let installed = null;
+    if (typeof installer === 'function') {
+      installed = installer(ObjectFreeze({
+        call: function (fn, args, inv) {
+          return hostPromise('x:' + StringCtor(fn), args === undefined ? null : args, inv);
+        },
+        callSync: function (fn, args) {
+          const json = JSONStringify(args === undefined ? null : args);
+          const result = decoded(hostSync(currentInv, StringCtor(fn), json === undefined ? 'null' : json));
+          if (!result.ok) {
+            throw result.value;
+          }
+          return result.value;
+        },
+        invocation: function () {
+          return currentInv;
+        },
+        global: defineGlobal,
+        log: function (level, line) {
+          hostLog(StringCtor(level), StringCtor(line));
+        }
+      }));
+    }
+
     function deliver(inv, id, payload) {
       currentInv = inv;
       const timer = timers[id];
@@ -454,13 +493,11 @@
         return;
       }
       delete ops[id];
-      const tag = payload[0];
-      if (tag === 'O') {
-        op.resolve(JSONParse(ReflectApply(StringSlice, payload, [1])));
-      } else if (tag === 'U') {
-        op.resolve(undefined);
+      const result = decoded(payload);
+      if (result.ok) {
+        op.resolve(result.value);
       } else {
-        op.reject(new ErrorCtor(ReflectApply(StringSlice, payload, [1])));
+        op.reject(result.value);
       }
     }
 
@@ -494,7 +531,13 @@
 
     return function bind(candidate) {
       let main = candidate;
-      if (isDriver) {
+      let custom = null;
+      if (installed !== null && installed !== undefined && typeof installed.bind === 'function') {
+        custom = installed.bind(candidate);
+        if (typeof custom !== 'function') {
+          throw new ErrorCtor('the bindings\' bind(main) returned no entry function');
+        }
+      } else if (isDriver) {
         const exported = driverModule.exports;
         main = exported !== null && typeof exported === 'object' && ObjectKeys(exported).length > 0
             ? exported : driverModule.export;
@@ -523,7 +566,7 @@
         }
         let result;
         try {
-          result = a === '' ? main(data) : callExport(main, a, data);
+          result = custom !== null ? custom(a, data, inv) : a === '' ? main(data) : callExport(main, a, data);
         } catch (e) {
           return encodeThrown(e);
         }
