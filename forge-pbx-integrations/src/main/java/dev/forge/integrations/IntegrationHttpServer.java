@@ -159,11 +159,11 @@ public final class IntegrationHttpServer implements AutoCloseable {
         }
     }
 
-    /** Stops the server (waiting at most a second for exchanges in progress). Idempotent. */
+    /** Stops the server at once (exchanges in progress are cut off). Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            server.stop(1);
+            server.stop(0);
             threads.shutdownNow();
         }
     }
