@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safety: thread-safe; {@link #handle} never blocks.
  */
-public final class IntegrationHttp {
+public final class IntegrationHttp implements WebHandler {
 
     public static final String DEFAULT_PREFIX = "/integrations";
     public static final String DEFAULT_SETTINGS_PREFIX = "/settings";
@@ -73,6 +73,7 @@ public final class IntegrationHttp {
     }
 
     /** Answers one request; the future never fails (a failure is a 500). */
+    @Override
     public CompletableFuture<WebResponse> handle(WebRequest request) {
         Objects.requireNonNull(request, "request");
         try {

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@link IntegrationHttp} on the JDK's {@link HttpServer}.
+ * {@link IntegrationHttp} (or any {@link WebHandler}) on the JDK's {@link HttpServer}.
  *
  * <pre>{@code
  * try (IntegrationHttpServer server = IntegrationHttpServer.start(http, 8080)) {   // 127.0.0.1:8080
@@ -46,22 +46,22 @@ public final class IntegrationHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads;
-    private final IntegrationHttp http;
+    private final WebHandler http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IntegrationHttpServer(HttpServer server, ExecutorService threads, IntegrationHttp http) {
+    private IntegrationHttpServer(HttpServer server, ExecutorService threads, WebHandler http) {
         this.server = server;
         this.threads = threads;
         this.http = http;
     }
 
     /** Serves {@code http} on {@code 127.0.0.1:port} (0 for any free port). */
-    public static IntegrationHttpServer start(IntegrationHttp http, int port) throws IOException {
+    public static IntegrationHttpServer start(WebHandler http, int port) throws IOException {
         return start(http, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
     /** Serves {@code http} on {@code address}. */
-    public static IntegrationHttpServer start(IntegrationHttp http, InetSocketAddress address) throws IOException {
+    public static IntegrationHttpServer start(WebHandler http, InetSocketAddress address) throws IOException {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(address, "address");
         HttpServer server = HttpServer.create(address, 64);
@@ -72,7 +72,7 @@ public final class IntegrationHttpServer implements AutoCloseable {
      * Serves {@code http} on a server the host made (an {@link HttpsServer}, say), which it must not have
      * started; this adapter starts it and stops it on {@link #close()}.
      */
-    public static IntegrationHttpServer serve(HttpServer server, IntegrationHttp http) {
+    public static IntegrationHttpServer serve(HttpServer server, WebHandler http) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(http, "http");
         AtomicInteger n = new AtomicInteger();
