@@ -1,6 +1,7 @@
 // CRM call logger: when a call has ended, post its record to the CRM the tenant configured.
 //
-// Tenant settings: url (public), apikey (secret, sent as a bearer token).
+// Tenant settings: url (public); the API key is the whole private part (tenant.js saves [public, key]),
+//                  so it is read with the empty name, and sent as a bearer token.
 // User settings:   crmuser (public): the agent's name in the CRM, looked up by extension.
 
 function summary(data) {
@@ -48,7 +49,7 @@ function oncdr(data) {
     console.trace('CRMLOG', 3, data.domain, system.format('no CRM URL set; call %s not logged', data.callid));
     return;
   }
-  var apikey = loadIntr(data.domain, '', 'apikey', true) || '';
+  var apikey = loadIntr(data.domain, '', '', true) || '';
   system.http({
     method: 'POST',
     url: url,
