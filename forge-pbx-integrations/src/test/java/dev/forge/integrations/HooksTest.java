@@ -27,9 +27,13 @@ class HooksTest {
     private IntegrationHost host;
 
     private IntegrationHost host(String identifier, String backend) {
+        return host(identifier, backend, EgressPolicy.DENY_ALL);
+    }
+
+    private IntegrationHost host(String identifier, String backend, EgressPolicy egress) {
         registry.register(Integration.builder().name("Test " + identifier).identifier(identifier).backend(backend).build());
         registry.enable("tenant1.pbx.com", identifier);
-        host = IntegrationHost.builder(registry).secretKey(new byte[16]).callControl(calls)
+        host = IntegrationHost.builder(registry).secretKey(new byte[16]).callControl(calls).egress(egress)
                 .httpTimeout(Duration.ofMillis(500)).build();
         return host;
     }
@@ -293,6 +297,26 @@ class HooksTest {
                 """);
         assertEquals("Error: system.http: egress to 127.0.0.1:9 is not allowed for integration 'nowhere'; the host must allow "
                 + "it (EgressPolicy, or --allow-host 127.0.0.1:9)", failure(raise(h, Fixtures.cdr())));
+    }
+
+    @Test
+    void aDestinationThatDoesNotAnswerGivesCodeZeroAfterEveryAttempt() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        IntegrationHost h = host("offline", """
+                function oncdr(data) {
+                  system.http({url: 'http://127.0.0.1:PORT/calls', attempts: 2, callback: function (code, body, headers) {
+                    saveIntr(data.domain, '', 'answer', {code: code, body: body, headers: headers}, false);
+                  }});
+                }
+                """.replace("PORT", Integer.toString(port)), loopback("127.0.0.1:" + port));
+        assertTrue(raise(h, Fixtures.cdr()).isOk());
+        assertEquals(tree("{\"code\":0,\"body\":\"\",\"headers\":[]}"), h.settings().get("offline", "tenant1.pbx.com", "",
+                "answer", false).toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow());
+        assertTrue(LogCapture.text().contains("offline: system.http GET http://127.0.0.1:" + port
+                + "/calls -> failed after 2 attempt(s)"), LogCapture::text);
     }
 
     @Test

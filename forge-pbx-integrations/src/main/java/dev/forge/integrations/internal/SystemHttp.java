@@ -131,7 +131,8 @@ public final class SystemHttp {
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (n < o.attempts && cause instanceof IOException && !CappedText.tooLarge(cause)) {
-                        LOG.debug("{}: attempt {} of {} failed ({}); trying again", o.logurl, n, o.attempts, reason(cause));
+                        LOG.debug("{}: attempt {} of {} failed ({}); trying again", withoutUserInfo(o.logurl), n, o.attempts,
+                                reason(cause));
                         return attempt(client, request, o, n + 1);
                     }
                     return CompletableFuture.<HttpResponse<String>>failedFuture(cause);
@@ -139,9 +140,17 @@ public final class SystemHttp {
                 .thenCompose(f -> f);
     }
 
-    /** The log line of a request: method, logurl, domain and headers with secrets masked. */
+    /** Headers whose values are credentials whether or not the script marked them secret. */
+    private static final java.util.Set<String> ALWAYS_MASKED = java.util.Set.of("authorization", "proxy-authorization",
+            "cookie", "set-cookie", "x-api-key");
+
+    /**
+     * The log line of a request: method, logurl (without any user:password), domain and headers, with the values
+     * of secret headers, and of credential headers such as Authorization, masked.
+     */
     static String describe(String identifier, Options o) {
-        StringBuilder b = new StringBuilder(identifier).append(": system.http ").append(o.method).append(' ').append(o.logurl);
+        StringBuilder b = new StringBuilder(identifier).append(": system.http ").append(o.method).append(' ')
+                .append(withoutUserInfo(o.logurl));
         if (o.domain != null) {
             b.append(" (").append(o.domain).append(')');
         }
@@ -149,11 +158,30 @@ public final class SystemHttp {
             b.append(" headers [");
             for (int i = 0; i < o.headers.size(); i++) {
                 Header h = o.headers.get(i);
-                b.append(i > 0 ? ", " : "").append(h.name).append(": ").append(h.secret ? MASK : h.value);
+                boolean masked = h.secret || ALWAYS_MASKED.contains(h.name.toLowerCase(Locale.ROOT));
+                b.append(i > 0 ? ", " : "").append(h.name).append(": ").append(masked ? MASK : h.value);
             }
             b.append(']');
         }
         return b.toString();
+    }
+
+    /** {@code https://user:pw@host/x} as {@code https://********@host/x}. */
+    static String withoutUserInfo(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url;
+        }
+        int hostStart = scheme + 3;
+        int pathStart = url.length();
+        for (char c : new char[]{'/', '?', '#'}) {
+            int at = url.indexOf(c, hostStart);
+            if (at >= 0 && at < pathStart) {
+                pathStart = at;
+            }
+        }
+        int at = url.lastIndexOf('@', pathStart - 1);
+        return at < hostStart ? url : url.substring(0, hostStart) + MASK + url.substring(at);
     }
 
     /** Reads and checks the options of {@code system.http}. */
@@ -242,7 +270,8 @@ public final class SystemHttp {
                 .connectTimeout(Duration.ofMillis(o.connectTimeout))
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (!o.verify) {
-            LOG.warn("system.http to {} with verify: false: the server's certificate is not checked", o.logurl);
+            LOG.warn("system.http to {} with verify: false: the server's certificate is not checked",
+                    withoutUserInfo(o.logurl));
             b.sslContext(trustingEverything());
         }
         HttpClient made = b.build();
