@@ -10,7 +10,7 @@ module dev.forge.integrations {
     requires org.slf4j;
 
     exports dev.forge.integrations;
-    exports dev.forge.integrations.internal to dev.forge.testkit;
+    // dev.forge.integrations.internal is for this module alone
 
     // Jackson binds the event records
     opens dev.forge.integrations to com.fasterxml.jackson.databind;
