@@ -320,6 +320,18 @@ class HooksTest {
     }
 
     @Test
+    void errorsPointAtTheBackendsOwnLines() throws Exception {
+        IntegrationHost h = host("lines", "// line 1\nfunction ongroup(data) {\n  return data.nothing.here;\n}\n");
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, raise(h, Fixtures.ringing()).outcome());
+        assertEquals(3, failed.error().line(), failed.error()::toString);
+        registry.register(Integration.builder().name("Broken").identifier("lines").backend("function ongroup(data) {\n  return (;\n}")
+                .build());
+        Outcome.Failed syntax = assertInstanceOf(Outcome.Failed.class, raise(h, Fixtures.ringing()).outcome());
+        assertEquals(dev.forge.ScriptException.Kind.SYNTAX, syntax.error().kind());
+        assertEquals(2, syntax.error().line(), syntax.error()::toString);
+    }
+
+    @Test
     void aReplacedBackendRunsFromTheNextEvent() throws Exception {
         IntegrationHost h = host("versioned", "function ongroup() { return 1; }");
         assertEquals(1, okData(raise(h, Fixtures.ringing())).asInt());

@@ -44,12 +44,19 @@ public final class IntegrationBindings implements Bindings {
     private final SystemHttp http;
     private final CallControl calls;
     private final Duration storeWait;
+    private final String installer;
 
-    public IntegrationBindings(IntegrationSettings settings, SystemHttp http, CallControl calls, Duration storeWait) {
+    /**
+     * @param longestHook the longest a hook invocation may last (its deadline): the JavaScript side forgets the
+     *                    state of invocations older than that (and a minute)
+     */
+    public IntegrationBindings(IntegrationSettings settings, SystemHttp http, CallControl calls, Duration storeWait,
+                               Duration longestHook) {
         this.settings = settings;
         this.http = http;
         this.calls = calls;
         this.storeWait = storeWait;
+        this.installer = INSTALLER.replace("__MAX_AGE_MS__", Long.toString(longestHook.toMillis() + 60_000));
     }
 
     @Override
@@ -59,7 +66,7 @@ public final class IntegrationBindings implements Bindings {
 
     @Override
     public String installer() {
-        return INSTALLER;
+        return installer;
     }
 
     @Override

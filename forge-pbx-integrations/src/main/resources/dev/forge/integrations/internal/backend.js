@@ -41,6 +41,11 @@
 
   const HOOKS = ObjectFreeze(['ongroup', 'onagent', 'oncdr', 'onhttp']);
   const ABSENT = 'forge:no-hook';
+  // No invocation lives longer than this (the host's longest hook deadline, with a margin): the state of one
+  // that is older was ended by the host (a timeout) without a word to this code, and is dropped.
+  const MAX_AGE_MS = __MAX_AGE_MS__;
+  const DateNow = Date.now;
+  const ObjectKeys = Object.keys;
 
   // ---- invocations and the work they wait for --------------------------------------------------------
   const states = ObjectCreate(null);
@@ -107,6 +112,26 @@
       value = null;
     }
     st.resolve(value);
+  }
+
+  let started = 0;
+
+  function sweep() {
+    const now = DateNow();
+    const live = ObjectKeys(states);
+    for (let i = 0; i < live.length; i++) {
+      const st = states[live[i]];
+      if (now - st.born > MAX_AGE_MS) {
+        st.settled = true;
+        delete states[live[i]];
+      }
+    }
+    const timers = ObjectKeys(timerOwners);
+    for (let i = 0; i < timers.length; i++) {
+      if (timerOwners[timers[i]].st.settled) {
+        delete timerOwners[timers[i]];
+      }
+    }
   }
 
   function guarded(st, fn, args) {
@@ -571,9 +596,12 @@
         if (hook === undefined) {
           return ABSENT;
         }
+        if ((++started & 255) === 0) {
+          sweep();
+        }
         return new PromiseCtor(function (resolve, reject) {
           const st = {
-            inv: inv, pending: 0, async: false, returned: false, settled: false, confirming: false,
+            inv: inv, born: DateNow(), pending: 0, async: false, returned: false, settled: false, confirming: false,
             http: fn === 'onhttp', answered: false, result: undefined, resolve: resolve, reject: reject
           };
           states[inv] = st;
