@@ -69,12 +69,13 @@ final class IntegrationsCommand {
                 throw new UsageException("--allow-host: " + e.getMessage());
             }
         }
-        RedisEndpoint teleforge = null;
+        String teleforge = null;
         String teleforgeDomain = args.value("--teleforge-domain").orElse(null);
         String teleforgeTo = args.value("--teleforge-to").orElse("tfbridge");
         if (args.has("--teleforge")) {
+            teleforge = args.value("--teleforge").orElseThrow();
             try {
-                teleforge = RedisEndpoint.parse(args.value("--teleforge").orElseThrow());
+                RedisEndpoint.parse(teleforge);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--teleforge: " + e.getMessage());
             }
@@ -106,14 +107,17 @@ final class IntegrationsCommand {
         TeleforgeBridge bridge = null;
         try (server) {
             if (teleforge != null) {
-                bridge = TeleforgeBridge.start(teleforge, server.host(), teleforgeTo, teleforgeDomain, (call, answer) -> {
+                bridge = TeleforgeBridge.start(teleforge, server.host(), teleforgeTo, teleforgeDomain, bridged -> {
                     ObjectNode line = Json.object();
                     ObjectNode t = line.putObject("teleforge");
-                    t.put("callRef", call.callRef());
-                    t.put("agent", call.ref());
-                    t.put("code", answer.code());
+                    t.put("callRef", bridged.callRef());
+                    t.put("agent", bridged.agent());
+                    t.put("code", bridged.answer().code());
                     print(out, Json.write(line));
                 });
+                if (!bridge.awaitReady(java.time.Duration.ofSeconds(10))) {
+                    throw new IllegalStateException("--teleforge: cannot reach Redis at " + teleforge + " within 10 s");
+                }
             }
             ObjectNode ready = Json.object();
             ready.put("serving", server.uri().toString());

@@ -2,7 +2,12 @@ package dev.forge.testkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.internal.Json;
+import dev.forge.redis.RedisEndpoint;
+import dev.forge.redis.teleforge.TeleforgeKeys;
+import dev.forge.testkit.TestRedisExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.JedisPooled;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -26,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code forge integrations serve} in-process: events, onhttp, pages, startCall/endCall lines, usage errors. */
 class IntegrationsCommandTest {
+
+    @RegisterExtension
+    static final TestRedisExtension REDIS = new TestRedisExtension();
 
     private static final Path SAMPLES = Path.of("..", "samples", "integrations");
 
@@ -136,6 +144,34 @@ class IntegrationsCommandTest {
             HttpResponse<String> userPage = client.send(HttpRequest.newBuilder(URI.create(base + "/settings/user/tenant1.pbx.com/41"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(userPage.body().contains("name=\"crmuser\""), userPage.body());
+        } finally {
+            cli.interrupt();
+            cli.join(TimeUnit.SECONDS.toMillis(20));
+        }
+        assertEquals(ExitCode.OK, exit.get());
+    }
+
+    @Test
+    void bridgesTeleforgeInboundCallsWhenAsked() throws Exception {
+        Lines out = new Lines();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread cli = new Thread(() -> exit.set(ForgeCli.run(new String[]{"integrations", "serve", "--dir", SAMPLES.toString(),
+                "--port", "0", "--teleforge", REDIS.server().hostPortDb(), "--teleforge-domain", "tenant1.pbx.com"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err)), "forge-integrations-serve");
+        cli.start();
+        try {
+            String base = out.next().get("serving").asText();
+            HttpResponse<String> saved = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(base + "/settings/data/tfbridge/tenant1.pbx.com")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"http://127.0.0.1:9/pop\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, saved.statusCode(), saved.body());
+            try (JedisPooled jedis = RedisEndpoint.parse(REDIS.server().url()).connect()) {
+                jedis.lpush(TeleforgeKeys.INBOUND, Files.readString(SAMPLES.resolve("events/teleforge-inbound.json")));
+            }
+            // no --allow-host for the pop service: the bridge's hook fails, and the call is reported with a 500
+            assertEquals(Json.parse("line", "{\"teleforge\":{\"callRef\":\"c-1\",\"agent\":\"41\",\"code\":500}}"),
+                    out.next());
         } finally {
             cli.interrupt();
             cli.join(TimeUnit.SECONDS.toMillis(20));

@@ -10,7 +10,6 @@ import dev.forge.integrations.IntegrationSettings;
 import dev.forge.integrations.PbxEvent;
 import dev.forge.internal.Json;
 import dev.forge.redis.RedisEndpoint;
-import dev.forge.redis.teleforge.InboundCall;
 import dev.forge.redis.teleforge.TeleforgeKeys;
 import dev.forge.testkit.TestRedisExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -128,10 +127,10 @@ class SamplesTest {
         IntegrationSettings settings = host.settings();
         settings.save("tfbridge", "tenant1.pbx.com", "", Json.parse("s", "[{\"url\":\"" + standIn.url("/pop")
                 + "\"}, {\"token\":\"pop-token\"}]")).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        LinkedBlockingQueue<IntegrationResponse> answers = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<TeleforgeBridge.Bridged> answers = new LinkedBlockingQueue<>();
         RedisEndpoint redis = RedisEndpoint.parse(REDIS.server().url());
-        try (TeleforgeBridge bridge = TeleforgeBridge.start(redis, host, "tfbridge", "tenant1.pbx.com",
-                (InboundCall call, IntegrationResponse answer) -> answers.add(answer));
+        try (TeleforgeBridge bridge = TeleforgeBridge.start(REDIS.server().url(), host, "tfbridge", "tenant1.pbx.com",
+                answers::add);
              JedisPooled jedis = redis.connect()) {
             assertTrue(bridge.awaitReady(Duration.ofSeconds(10)));
             jedis.lpush(TeleforgeKeys.INBOUND, sample("teleforge-inbound.json"));
@@ -142,10 +141,10 @@ class SamplesTest {
             assertEquals(Json.parse("pop", "{\"domain\":\"tenant1.pbx.com\",\"agent\":\"41\",\"agentname\":\"\","
                     + "\"caller\":\"0821234567\",\"callername\":\"\",\"called\":\"0215550100\",\"callid\":\"c-1\","
                     + "\"source\":\"teleforge\"}"), pop);
-            IntegrationResponse answer = answers.poll(15, TimeUnit.SECONDS);
-            assertNotNull(answer);
-            assertEquals(200, answer.code(), answer::toString);
-            assertEquals("{\"popped\":true,\"code\":200}", answer.body());
+            TeleforgeBridge.Bridged bridged = answers.poll(15, TimeUnit.SECONDS);
+            assertNotNull(bridged);
+            assertEquals(new TeleforgeBridge.Bridged("c-1", "41", "0821234567", new IntegrationResponse(200, "OK",
+                    "application/json", "{\"popped\":true,\"code\":200}")), bridged);
         }
         // the same shape as the ringing pop
         settings.save("screenpop", "tenant1.pbx.com", "", Json.parse("s", "[{\"url\":\"" + standIn.url("/pop")
