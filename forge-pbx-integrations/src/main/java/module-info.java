@@ -1,7 +1,17 @@
 /**
- * Filled by a later issue; it builds now so that the reactor has its final shape. Its package is
- * exported once it holds types.
+ * The PBX integrations framework: integrations (backend hooks {@code ongroup}, {@code onagent}, {@code oncdr},
+ * {@code onhttp} plus tenant and user front ends) run on Forge, one isolate each, with per-tenant settings whose
+ * secrets are encrypted at rest. The engine is found at run time; this module never names it.
  */
 module dev.forge.integrations {
     requires transitive dev.forge.api;
+    requires transitive jdk.httpserver;
+    requires java.net.http;
+    requires org.slf4j;
+
+    exports dev.forge.integrations;
+    // dev.forge.integrations.internal is for this module alone
+
+    // Jackson binds the event records
+    opens dev.forge.integrations to com.fasterxml.jackson.databind;
 }

@@ -13,6 +13,8 @@ module dev.forge.testkit {
     requires transitive org.junit.jupiter.api;
     requires org.slf4j;
     requires transitive dev.forge.ivr;
+    requires transitive dev.forge.integrations;
+    requires java.net.http;
     requires jakarta.websocket;
     requires org.glassfish.tyrus.server;
     requires org.glassfish.tyrus.spi;
@@ -25,6 +27,7 @@ module dev.forge.testkit {
     exports dev.forge.testkit.cli;
     exports dev.forge.testkit.ivr;
     exports dev.forge.testkit.voice;
+    exports dev.forge.testkit.integrations;
 
     // JUnit calls the contract suites' test methods and lifecycle hooks reflectively.
     opens dev.forge.testkit to org.junit.platform.commons;

@@ -1,0 +1,12 @@
+package dev.forge.integrations;
+
+/**
+ * Why a call was disconnected.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param code the disconnect code, e.g. 487, or null
+ * @param text the code in words, e.g. {@code Disconnected}, or null
+ */
+public record Reason(Integer code, String text) {
+}
