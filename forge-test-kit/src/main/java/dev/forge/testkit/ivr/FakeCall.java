@@ -1,0 +1,64 @@
+package dev.forge.testkit.ivr;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.websocket.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/** One call of a {@link FakeIvrPlatform}: its protocol state and what happened, guarded by the object's monitor. */
+final class FakeCall {
+    /** The owner of a call that a competing controller took. */
+    static final Object RIVAL = "a competing controller";
+
+    final CallSpec spec;
+    final String cid = UUID.randomUUID().toString();
+    final String smId = UUID.randomUUID().toString();
+    final long startedAt = System.currentTimeMillis();
+    final CompletableFuture<CallRecord> done = new CompletableFuture<>();
+
+    String sipState;
+    Object owner;
+    Long component;
+    ObjectNode componentData;
+    int applies;
+    Integer finalCode;
+    boolean ended;
+    boolean controlledOnce;
+    final List<ScheduledFuture<?>> timers = new ArrayList<>();
+
+    final List<ObjectNode> applied = new ArrayList<>();
+    final StringBuilder dtmfSent = new StringBuilder();
+    String transferTo;
+    Integer sipCode;
+    int accepts;
+    int reaccepts;
+    boolean rivalRefused;
+    CallRecord.Outcome outcome = CallRecord.Outcome.RUNNING;
+    String stopReason;
+
+    FakeCall(CallSpec spec) {
+        this.spec = spec;
+        this.sipState = spec.state();
+    }
+
+    String ivrid() {
+        return spec.ivrid();
+    }
+
+    String key() {
+        return spec.key();
+    }
+
+    /** The controlling connection, or null (nobody, or the rival). */
+    synchronized Session ownerSession() {
+        return owner instanceof Session s ? s : null;
+    }
+
+    synchronized CallRecord record() {
+        return new CallRecord(spec.ivrid(), spec.key(), outcome, stopReason, applied, dtmfSent.toString(),
+                transferTo, sipCode, accepts, reaccepts, rivalRefused);
+    }
+}
