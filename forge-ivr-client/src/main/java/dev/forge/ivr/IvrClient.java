@@ -417,8 +417,9 @@ public final class IvrClient implements AutoCloseable {
             synchronized (sendLock) {
                 s.getBasicRemote().sendText(text);
             }
-        } catch (IOException | IllegalStateException e) {
-            throw new IvrConnectionException("Could not send " + frame.name() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // Tyrus throws IllegalStateException on a closing socket and RejectedExecutionException once shut down
+            throw new IvrConnectionException("Could not send " + frame.name() + ": " + e, e);
         }
     }
 
@@ -496,7 +497,11 @@ public final class IvrClient implements AutoCloseable {
                 options.reconnect() ? "; reconnecting" : "; reconnect is off");
         IvrController c = controller.get();
         if (c != null) {
-            c.onLinkDown();
+            if (options.reconnect()) {
+                c.onLinkDown();
+            } else {
+                c.onClientClosed(); // the socket is gone for good: its sessions end
+            }
         }
         String text = String.valueOf(reason);
         dispatch(() -> connectionListeners.forEach(l -> l.onDisconnected(text)));

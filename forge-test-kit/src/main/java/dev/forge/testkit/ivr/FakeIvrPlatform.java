@@ -124,6 +124,7 @@ public final class FakeIvrPlatform implements AutoCloseable {
     private final CompletableFuture<Void> firstSubscriber = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong ended = new AtomicLong();
+    private final AtomicLong refusedConnections = new AtomicLong();
     private final Object endedMonitor = new Object();
     private volatile Reaction autoStop;
     private volatile Duration acceptTimeout = DEFAULT_ACCEPT_TIMEOUT;
@@ -444,6 +445,21 @@ public final class FakeIvrPlatform implements AutoCloseable {
      */
     public void refuseConnections(boolean value) {
         this.refuseConnections = value;
+    }
+
+    /** Waits until {@code count} connections were refused by {@link #refuseConnections(boolean)} in all. */
+    public boolean awaitRefusedConnections(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (refusedConnections) {
+            while (refusedConnections.get() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(refusedConnections, left);
+            }
+            return true;
+        }
     }
 
     /** Sends {@code text} as is to every connection, e.g. a malformed frame. */
@@ -930,6 +946,10 @@ public final class FakeIvrPlatform implements AutoCloseable {
             if (refuseConnections) {
                 ((UpgradeResponse) response).setStatus(503);
                 ((UpgradeResponse) response).setReasonPhrase("Service Unavailable");
+                synchronized (refusedConnections) {
+                    refusedConnections.incrementAndGet();
+                    refusedConnections.notifyAll();
+                }
             } else if (!(token.equals(inPath) || (inPath == null && bearer))) {
                 // answer 401 instead of upgrading, as the platform refuses an unknown token
                 ((UpgradeResponse) response).setStatus(401);
