@@ -23,9 +23,14 @@ import java.util.function.Predicate;
  * @param firstOId        the first {@code oId} the controller puts on an applied component; each apply gets the
  *                        next one, so that {@code ivrapi_component_stopped} can be matched to its session. Far
  *                        above the component ids of a hand-made script by default
+ * @param terminateAfterReaccept after a reconnect, terminate the component that was running: for a platform that
+ *                        drops the events of a session while its controller is away, where the component's stop
+ *                        event may be lost and its stage would wait until cancelled. Off by default: the stage
+ *                        then waits for the stop event, which the platform sends after the reaccept
  */
 public record ControlOptions(Predicate<String> keyFilter, String keyDescription, Overlap overlap,
-                             Duration terminateGrace, int dtmfBuffer, int threads, long firstOId) {
+                             Duration terminateGrace, int dtmfBuffer, int threads, long firstOId,
+                             boolean terminateAfterReaccept) {
 
     /** What a second apply does while a component runs. */
     public enum Overlap {
@@ -41,6 +46,7 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
     public static final int DEFAULT_DTMF_BUFFER = 64;
     public static final int DEFAULT_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     public static final long DEFAULT_FIRST_OID = 1_000_000L;
+    public static final boolean DEFAULT_TERMINATE_AFTER_REACCEPT = false;
 
     public ControlOptions {
         Objects.requireNonNull(keyFilter, "keyFilter");
@@ -74,7 +80,7 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
         b.keyFilter = keyFilter;
         b.keyDescription = keyDescription;
         return b.overlap(overlap).terminateGrace(terminateGrace).dtmfBuffer(dtmfBuffer).threads(threads)
-                .firstOId(firstOId);
+                .firstOId(firstOId).terminateAfterReaccept(terminateAfterReaccept);
     }
 
     /** True when this controller takes sessions with {@code key}. */
@@ -85,7 +91,8 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
     @Override
     public String toString() {
         return "ControlOptions[keys=" + keyDescription + ", overlap=" + overlap + ", terminateGrace=" + terminateGrace
-                + ", dtmfBuffer=" + dtmfBuffer + ", threads=" + threads + ", firstOId=" + firstOId + "]";
+                + ", dtmfBuffer=" + dtmfBuffer + ", threads=" + threads + ", firstOId=" + firstOId
+                + ", terminateAfterReaccept=" + terminateAfterReaccept + "]";
     }
 
     /** Builds {@link ControlOptions}; {@link #build()} validates. Not thread-safe. */
@@ -97,6 +104,7 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
         private int dtmfBuffer = DEFAULT_DTMF_BUFFER;
         private int threads = DEFAULT_THREADS;
         private long firstOId = DEFAULT_FIRST_OID;
+        private boolean terminateAfterReaccept = DEFAULT_TERMINATE_AFTER_REACCEPT;
 
         private Builder() {
         }
@@ -146,9 +154,14 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
             return this;
         }
 
+        public Builder terminateAfterReaccept(boolean value) {
+            this.terminateAfterReaccept = value;
+            return this;
+        }
+
         public ControlOptions build() {
             return new ControlOptions(keyFilter, keyDescription, overlap, terminateGrace, dtmfBuffer, threads,
-                    firstOId);
+                    firstOId, terminateAfterReaccept);
         }
     }
 }

@@ -668,7 +668,7 @@ final class ControlledSession implements IvrSession {
             return;
         }
         Op op = running;
-        if (op != null && op.terminateWanted) {
+        if (op != null && (op.terminateWanted || options.terminateAfterReaccept())) {
             sendTerminate(op);
         }
         pump();

@@ -38,8 +38,10 @@ import java.util.concurrent.CompletionStage;
  * When the socket drops, the session's requests wait; after the reconnect the controller reaccepts the
  * session, and a component that was running keeps its stage, completed by a {@code component_stopped} that
  * arrives afterwards. An apply whose answer was lost with the socket is terminated after the reaccept, so that
- * nothing runs unseen. A {@code component_stopped} the platform sent while the socket was down is lost; such a
- * stage waits until it is cancelled or the session ends.
+ * nothing runs unseen. Whether the platform keeps a session's events while its controller is away is not
+ * documented: if it drops them, a stop event sent during the outage never comes and that stage waits until it
+ * is cancelled or the session ends; {@link ControlOptions#terminateAfterReaccept()} terminates the running
+ * component after every reaccept instead, so that no stage can wait for a lost event.
  *
  * <p>Blocking methods ({@code *AndWait}, {@code await*}) wait at most their timeout, cancel what they waited for
  * when it runs out, keep the interrupt flag, and refuse to run on a session thread (in a handler or listener),

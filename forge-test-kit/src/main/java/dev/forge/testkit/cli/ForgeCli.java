@@ -11,7 +11,7 @@ import java.util.Properties;
 
 /**
  * The {@code forge} command: {@code run}, {@code driver}, {@code bench}, {@code demo}, {@code worker},
- * {@code submit}, {@code teleforge listen},
+ * {@code submit}, {@code teleforge listen}, {@code ivr-sim},
  * {@code help}, {@code version}.
  *
  * <p>{@link #run(String[], PrintStream, PrintStream)} does the work and returns the exit status, so tests
@@ -41,6 +41,8 @@ public final class ForgeCli {
 
             %s
 
+            %s
+
               forge help | --help       this text
               forge version             the kit's version
 
@@ -48,7 +50,7 @@ public final class ForgeCli {
             """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), DriverCommand.USAGE.indent(2).stripTrailing(),
             BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing(),
             WorkerCommand.USAGE.indent(2).stripTrailing(), SubmitCommand.USAGE.indent(2).stripTrailing(),
-            TeleforgeCommand.USAGE.indent(2).stripTrailing());
+            TeleforgeCommand.USAGE.indent(2).stripTrailing(), IvrSimCommand.USAGE.indent(2).stripTrailing());
 
     private ForgeCli() {
     }
@@ -91,6 +93,8 @@ public final class ForgeCli {
                     return SubmitCommand.run(rest, out);
                 case "teleforge":
                     return TeleforgeCommand.run(rest, out, err);
+                case "ivr-sim":
+                    return IvrSimCommand.run(rest, out, err);
                 case "help", "--help", "-h":
                     out.print(USAGE);
                     return ExitCode.OK;
@@ -116,7 +120,7 @@ public final class ForgeCli {
     }
 
     private static boolean isCommand(String command) {
-        return List.of("run", "driver", "bench", "demo", "worker", "submit", "teleforge").contains(command);
+        return List.of("run", "driver", "bench", "demo", "worker", "submit", "teleforge", "ivr-sim").contains(command);
     }
 
     private static String commandUsage(String command) {
@@ -128,6 +132,7 @@ public final class ForgeCli {
             case "worker" -> WorkerCommand.USAGE;
             case "submit" -> SubmitCommand.USAGE;
             case "teleforge" -> TeleforgeCommand.USAGE;
+            case "ivr-sim" -> IvrSimCommand.USAGE;
             default -> USAGE;
         };
     }

@@ -28,6 +28,8 @@ final class FakeCall {
     boolean ended;
     boolean controlledOnce;
     final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    /** Events kept while the controlling connection is closed, for the next reaccept. */
+    final List<dev.forge.ivr.IvrFrame> backlog = new ArrayList<>();
 
     final List<ObjectNode> applied = new ArrayList<>();
     final StringBuilder dtmfSent = new StringBuilder();

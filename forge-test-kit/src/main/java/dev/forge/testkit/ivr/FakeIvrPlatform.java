@@ -77,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * its {@code ivrapi_component_stopped} (branch {@value #TERMINATED_KEY}) comes before the answer. A hangup, a
  * transfer or a final 3xx–6xx response ends the call (api_stop {@code script}) once the component stops.
  * {@code ivrapi_component_stopped} carries {@code oId}, {@code transferKey} and {@code results} only, as in the
- * seed (no session fields), unless {@link #stoppedCarriesIvrid(boolean)}.
+ * seed (no session fields), unless {@link #stoppedCarriesIvrid(boolean)}. A call's events that happen while its
+ * controlling connection is closed are sent after the reaccept ({@link #dropEventsWhileDisconnected(boolean)}).
  *
  * <h2>Scripting calls</h2>
  * {@link #startCall(CallSpec)} with {@link Reaction}s (answer an applied component: digits after a delay, a stop
@@ -132,6 +133,7 @@ public final class FakeIvrPlatform implements AutoCloseable {
     private volatile boolean stoppedCarriesIvrid;
     private volatile boolean strictSipRules = true;
     private volatile boolean refuseConnections;
+    private volatile boolean dropEventsWhileDisconnected;
 
     private FakeIvrPlatform(String token) {
         this.token = token;
@@ -243,6 +245,16 @@ public final class FakeIvrPlatform implements AutoCloseable {
         this.stoppedCarriesIvrid = value;
     }
 
+    /**
+     * What happens to a call's events ({@code ivrapi_dtmf}, {@code ivrapi_component_stopped}) while its controlling
+     * connection is closed. The seed does not say; by default the fake keeps them and sends them after the
+     * {@code ivrapi_reaccept} answer, in order. True drops them, as a platform without such a queue would: a
+     * controller then waits for a stop event that never comes.
+     */
+    public void dropEventsWhileDisconnected(boolean value) {
+        this.dropEventsWhileDisconnected = value;
+    }
+
     /** Whether applies that break the SIP state rules are refused (default true). */
     public void strictSipRules(boolean value) {
         this.strictSipRules = value;
@@ -273,6 +285,11 @@ public final class FakeIvrPlatform implements AutoCloseable {
                 return r;
             }
         }
+    }
+
+    /** Completes when a connection first subscribes to {@code ivrevents}. */
+    java.util.concurrent.CompletionStage<Void> subscribed() {
+        return firstSubscriber.copy();
     }
 
     /** Waits until some connection subscribed to {@code ivrevents}; false after {@code timeout}. */
@@ -596,7 +613,10 @@ public final class FakeIvrPlatform implements AutoCloseable {
                     }
                     call.owner = session;
                     call.reaccepts++;
-                    return new Answer(null, ok(c, Map.of()), () -> controlTaken(call));
+                    return new Answer(null, ok(c, Map.of()), () -> {
+                        replayBacklog(call);
+                        controlTaken(call);
+                    });
                 case ABORT:
                     if (call.owner != session) {
                         return Answer.of(error(c, "session " + c.ivrid() + " is not controlled by this connection"));
@@ -719,6 +739,19 @@ public final class FakeIvrPlatform implements AutoCloseable {
         }
     }
 
+    /** After a reaccept: the events kept while the controlling connection was closed, in order. */
+    private void replayBacklog(FakeCall call) {
+        synchronized (call) {
+            Session owner = call.ownerSession();
+            for (IvrFrame event : call.backlog) {
+                if (owner != null) {
+                    send(owner, event);
+                }
+            }
+            call.backlog.clear();
+        }
+    }
+
     /** A controller took the call (first accept or reaccept): start the caller's timeline once. */
     private void controlTaken(FakeCall call) {
         synchronized (call) {
@@ -745,19 +778,31 @@ public final class FakeIvrPlatform implements AutoCloseable {
     }
 
     private void sendDigit(FakeCall call, String digit) {
-        Session owner;
-        Long oId;
         synchronized (call) {
             if (call.ended) {
                 return;
             }
-            owner = call.ownerSession();
-            oId = call.component;
+            Long oId = call.component;
             call.dtmfSent.append(digit);
-        }
-        if (owner != null) {
-            send(owner, new IvrEvent.Dtmf(call.key(), call.ivrid(), oId == null ? "idle" : "component", oId, digit,
+            toOwner(call, new IvrEvent.Dtmf(call.key(), call.ivrid(), oId == null ? "idle" : "component", oId, digit,
                     null));
+        }
+    }
+
+    /**
+     * Sends a session event to the call's controlling connection; while that connection is closed, keeps it for
+     * the next reaccept (or drops it, see {@link #dropEventsWhileDisconnected}). Called holding the call's monitor,
+     * so that events keep their order with the backlog.
+     */
+    private void toOwner(FakeCall call, IvrFrame event) {
+        Session owner = call.ownerSession();
+        if (owner == null) {
+            return;
+        }
+        if (owner.isOpen()) {
+            send(owner, event);
+        } else if (!dropEventsWhileDisconnected) {
+            call.backlog.add(event);
         }
     }
 
@@ -766,8 +811,8 @@ public final class FakeIvrPlatform implements AutoCloseable {
      * hangup, transfer or final failure response then ends the call).
      */
     private void stopComponent(FakeCall call, long oId, String transferKey, ObjectNode results, boolean natural) {
-        Session owner;
         ObjectNode data;
+        Map<String, JsonNode> extra = stoppedCarriesIvrid ? Map.of("ivrid", JSON.textNode(call.ivrid())) : Map.of();
         synchronized (call) {
             if (call.ended || call.component == null || call.component != oId) {
                 return;
@@ -775,12 +820,8 @@ public final class FakeIvrPlatform implements AutoCloseable {
             data = call.componentData;
             call.component = null;
             call.componentData = null;
-            owner = call.ownerSession();
-        }
-        Map<String, JsonNode> extra = stoppedCarriesIvrid ? Map.of("ivrid", JSON.textNode(call.ivrid())) : Map.of();
-        if (owner != null) {
-            send(owner, new IvrEvent.ComponentStopped(oId, transferKey, results == null ? JSON.objectNode() : results,
-                    extra));
+            toOwner(call, new IvrEvent.ComponentStopped(oId, transferKey,
+                    results == null ? JSON.objectNode() : results, extra));
         }
         if (natural) {
             endIfTheComponentEndsTheCall(call, data);

@@ -194,4 +194,39 @@ class IvrReconnectTest {
         assertInstanceOf(dev.forge.ivr.IvrSessionEndedException.class, failure(played));
         assertFalse(client.isOpen());
     }
+
+    @Test
+    void eventsOfTheOutageArriveAfterTheReaccept() throws Exception {
+        IvrSession s = controlled("rDlg-1");
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.refuseConnections(true);
+        platform.disconnectAll();
+        assertEquals("down", next(link));
+        platform.dtmf("rDlg-1", "7"); // pressed while the controller is away
+        platform.componentStopped("rDlg-1", "transfer", JsonNodeFactory.instance.objectNode().put("dtmfBuffer", "7"));
+        platform.refuseConnections(false);
+        assertEquals("7", done(played).dtmfBuffer());
+        assertEquals("7", done(s.nextDtmf()).digit());
+    }
+
+    @Test
+    void whenThePlatformDropsTheOutagesEventsTerminateAfterReacceptEndsTheWait() throws Exception {
+        platform.dropEventsWhileDisconnected(true);
+        client.control(ControlOptions.builder().terminateAfterReaccept(true).build(), handler);
+        platform.startCall("rDlg-1", "abc", "dialog");
+        IvrSession s = handler.next();
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.dtmf("rDlg-1", "1");
+        done(s.nextDtmf()); // the apply's answer has been seen
+        platform.refuseConnections(true);
+        platform.disconnectAll();
+        platform.componentStopped("rDlg-1", "transfer", null); // lost: nobody is connected
+        platform.refuseConnections(false);
+        take("ivrapi_reaccept");
+        take("ivrapi_component_terminate");
+        ComponentResult r = done(played);
+        assertTrue(r.terminated(), "the platform had nothing to terminate: the component ended unseen");
+    }
 }
