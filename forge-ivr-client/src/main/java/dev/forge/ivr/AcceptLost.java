@@ -6,6 +6,8 @@ import java.util.Objects;
  * An offered session this controller did not get. Not an error of the controller: with several controllers on
  * one platform, all but one lose each race.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param start  the api_start that offered the session
  * @param reason why
  * @param cause  the refusal, timeout or connection failure; null for {@link Reason#ENDED} and {@link Reason#CLOSED}

@@ -10,6 +10,8 @@ import java.util.Optional;
 /**
  * How an applied component ended: the fields of its {@code ivrapi_component_stopped}.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param component   the component as applied
  * @param sentAs      the component as sent: differs from {@code component} when a transfer or hangup went out
  *                    as a SIP response before the dialog was confirmed

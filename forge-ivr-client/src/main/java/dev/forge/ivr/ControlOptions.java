@@ -8,6 +8,8 @@ import java.util.function.Predicate;
  * Settings of the control layer ({@link IvrClient#control}). Build with {@link #builder()}; every setting has a
  * {@code DEFAULT_*}.
  *
+ * <p>Thread-safety: immutable (the key filter must be safe to call from several threads).
+ *
  * @param keyFilter       which api_start {@code key}s to take: {@link Builder#key(String)} for one exact key,
  *                        {@link Builder#keys(Predicate, String)} for a rule; by default every key
  * @param keyDescription  the filter in words, for logs and {@link #toString()}

@@ -8,6 +8,8 @@ import java.util.Objects;
  * A digit the caller pressed while this controller had the session: one {@code ivrapi_dtmf}, with the timing
  * the client measured (the event itself carries no time).
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param digit      the {@code dtmf} field, normally one of {@code 0-9 * # A-D}
  * @param mode       {@link Mode#IDLE} between components, {@link Mode#COMPONENT} while one runs
  * @param oId        in component mode, the oId of the running component, else null

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * Settings of an {@link IvrClient}. Build with {@link #builder()}; every setting has a {@code DEFAULT_*}.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param requestTimeout        how long a request waits for its {@code _result} before failing with
  *                              {@link IvrTimeoutException}
  * @param connectTimeout        how long opening the socket may take

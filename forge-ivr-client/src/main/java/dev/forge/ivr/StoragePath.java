@@ -13,6 +13,8 @@ import java.util.StringJoiner;
  * <p>{@link #parse(String, String)} checks the alias and names the field and the value when it is wrong, so that
  * a typo fails before anything is sent instead of as a silent playback failure on the platform.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param root  the storage
  * @param alias the alias as written (e.g. {@code :GS_PUB}), or null when the path has none
  * @param path  the rest after the alias, without its leading {@code /} (may be empty)

@@ -9,6 +9,8 @@ import java.util.List;
 /**
  * What happened to one call of a {@link FakeIvrPlatform}, for assertions and for {@code forge ivr-sim}'s output.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param outcome      how it ended
  * @param stopReason   the api_stop reason sent (null while running)
  * @param applied      the {@code data} of every component applied, in order
@@ -18,8 +20,6 @@ import java.util.List;
  * @param accepts      accepted {@code ivrapi_accept}s (0 or 1)
  * @param reaccepts    {@code ivrapi_reaccept}s answered ok
  * @param rivalRefused true when a competing controller's accept was refused because a controller was first
- *
- * <p>Thread-safety: immutable.
  */
 public record CallRecord(String ivrid, String key, Outcome outcome, String stopReason, List<ObjectNode> applied,
                          String dtmfSent, String transferTo, Integer sipCode, int accepts, int reaccepts,

@@ -19,6 +19,8 @@ import java.util.Objects;
  * platform.react(Reaction.on(204).after(Duration.ofMillis(200)).pressing("1234", Duration.ofMillis(50)).build());
  * }</pre>
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param oType   the oType it answers, or null for any
  * @param match   fields the apply's {@code data} must have with these values (e.g. {@code {"file": "menu.wav"}}),
  *                or null
@@ -30,8 +32,6 @@ import java.util.Objects;
  * @param results the stop's {@code results}; null means {@code {"dtmfBuffer": dtmf}} when digits were pressed,
  *                else {@code {}}
  * @param endCall after the stop, end the call with api_stop of this reason (e.g. {@code script}), or null
- *
- * <p>Thread-safety: immutable.
  */
 public record Reaction(Integer oType, ObjectNode match, Integer nth, Duration after, String dtmf, Duration dtmfGap,
                        boolean stop, String transferKey, ObjectNode results, String endCall) {
