@@ -83,6 +83,8 @@ public final class IvrClient implements AutoCloseable {
     private final AtomicLong nextQid = new AtomicLong(1);
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** True from a drop until a reconnect succeeds: one reconnect loop at a time. */
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
     private final AtomicReference<IvrController> controller = new AtomicReference<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("timer"));
     private final ExecutorService events = Executors.newSingleThreadExecutor(daemon("events"));
@@ -482,8 +484,8 @@ public final class IvrClient implements AutoCloseable {
     // ---- drops and reconnects
 
     private void onDropped(Socket socket, CloseReason reason) {
-        if (socket != current) {
-            return; // a socket already replaced
+        if (socket != current || !socket.opened) {
+            return; // a socket already replaced, or one whose handshake failed (the reconnect loop retries it)
         }
         LOG.debug("ivrapi socket closed: {}", reason);
         renewals.values().forEach(f -> f.cancel(false));
@@ -505,7 +507,7 @@ public final class IvrClient implements AutoCloseable {
         }
         String text = String.valueOf(reason);
         dispatch(() -> connectionListeners.forEach(l -> l.onDisconnected(text)));
-        if (options.reconnect()) {
+        if (options.reconnect() && reconnecting.compareAndSet(false, true)) {
             scheduleReconnect(1);
         }
     }
@@ -539,6 +541,14 @@ public final class IvrClient implements AutoCloseable {
         }
         if (closed.get()) {
             closeSocket();
+            return;
+        }
+        reconnecting.set(false);
+        if (!isOpen()) {
+            // dropped again before the flag was cleared, so that drop started no loop: this one goes on
+            if (reconnecting.compareAndSet(false, true)) {
+                scheduleReconnect(1);
+            }
             return;
         }
         reconnects.incrementAndGet();
@@ -601,8 +611,11 @@ public final class IvrClient implements AutoCloseable {
     }
 
     private final class Socket extends Endpoint {
+        volatile boolean opened;
+
         @Override
         public void onOpen(Session s, EndpointConfig config) {
+            opened = true;
             s.addMessageHandler(String.class, (MessageHandler.Whole<String>) IvrClient.this::onText);
         }
 
