@@ -63,4 +63,45 @@ final class FakeCall {
         return new CallRecord(spec.ivrid(), spec.key(), outcome, stopReason, applied, dtmfSent.toString(),
                 transferTo, sipCode, accepts, reaccepts, rivalRefused);
     }
+
+    /** The SIP state rule {@code data} would break if applied now, in words, or null. Hold the monitor. */
+    String sipBreach(ObjectNode data) {
+        int oType = data.path("oType").asInt();
+        boolean dialog = "dialog".equals(sipState);
+        switch (oType) {
+            case 204, 208:
+                return dialog || "early".equals(sipState) ? null : "media component " + oType
+                        + " needs SIP state early or dialog, the call is " + sipState;
+            case 201, 203:
+                return dialog ? null : "component " + oType + " needs a confirmed dialog, the call is "
+                        + sipState + "; send a SIP response (202) instead";
+            case 202:
+                if (dialog || finalCode != null) {
+                    return "the INVITE already has its final response";
+                }
+                int code = data.path("sipCode").asInt(-1);
+                return code >= 100 && code <= 699 ? null : "sipCode must be 100-699, got " + data.get("sipCode");
+            default:
+                return null;
+        }
+    }
+
+    /** An applied SIP response moves the SIP state: 183 early, other 1xx ringing, 2xx dialog. Hold the monitor. */
+    void followSipResponse(ObjectNode data) {
+        if (data.path("oType").asInt() != 202) {
+            return;
+        }
+        int code = data.path("sipCode").asInt();
+        if (code == 183) {
+            sipState = "early";
+        } else if (code >= 100 && code < 200) {
+            sipState = "ringing";
+        } else if (code >= 200) {
+            finalCode = code;
+            sipCode = code;
+            if (code < 300) {
+                sipState = "dialog";
+            }
+        }
+    }
 }

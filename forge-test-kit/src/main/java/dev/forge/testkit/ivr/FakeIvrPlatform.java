@@ -653,7 +653,7 @@ public final class FakeIvrPlatform implements AutoCloseable {
             if (call.component != null) {
                 return Answer.of(error(a, "component " + call.component + " is still running"));
             }
-            String breach = strictSipRules ? sipBreach(call, data) : null;
+            String breach = strictSipRules ? call.sipBreach(data) : null;
             if (breach != null) {
                 return Answer.of(error(a, breach));
             }
@@ -663,45 +663,10 @@ public final class FakeIvrPlatform implements AutoCloseable {
             call.componentData = data;
             index = ++call.applies;
             call.applied.add(data);
-            if (data.path("oType").asInt() == 202) {
-                int code = data.path("sipCode").asInt();
-                if (code == 183) {
-                    call.sipState = "early";
-                } else if (code >= 100 && code < 200) {
-                    call.sipState = "ringing";
-                } else if (code >= 200) {
-                    call.finalCode = code;
-                    call.sipCode = code;
-                    if (code < 300) {
-                        call.sipState = "dialog";
-                    }
-                }
-            }
+            call.followSipResponse(data);
         }
         Reaction reaction = reactionFor(call, data, index);
         return new Answer(null, ok(a, Map.of()), reaction == null ? null : () -> perform(call, oId, reaction));
-    }
-
-    /** The SIP state rule the apply breaks, in words, or null. */
-    private static String sipBreach(FakeCall call, ObjectNode data) {
-        int oType = data.path("oType").asInt();
-        boolean dialog = "dialog".equals(call.sipState);
-        switch (oType) {
-            case 204, 208:
-                return dialog || "early".equals(call.sipState) ? null : "media component " + oType
-                        + " needs SIP state early or dialog, the call is " + call.sipState;
-            case 201, 203:
-                return dialog ? null : "component " + oType + " needs a confirmed dialog, the call is "
-                        + call.sipState + "; send a SIP response (202) instead";
-            case 202:
-                if (dialog || call.finalCode != null) {
-                    return "the INVITE already has its final response";
-                }
-                int code = data.path("sipCode").asInt(-1);
-                return code >= 100 && code <= 699 ? null : "sipCode must be 100-699, got " + data.get("sipCode");
-            default:
-                return null;
-        }
     }
 
     private Reaction reactionFor(FakeCall call, ObjectNode data, int index) {

@@ -19,6 +19,7 @@ import dev.forge.ivr.ControlSession;
 import dev.forge.ivr.DtmfEvent;
 import dev.forge.ivr.IvrClient;
 import dev.forge.ivr.IvrController;
+import dev.forge.ivr.IvrException;
 import dev.forge.ivr.IvrOptions;
 import dev.forge.ivr.IvrRequest;
 import dev.forge.ivr.IvrRequestException;
@@ -486,6 +487,25 @@ class IvrControllerTest {
         take("ivrapi_component_terminate");
         assertTrue(s.awaitDtmf(Duration.ofMillis(1)).isEmpty());
         assertTrue(s.awaitEnd(Duration.ofMillis(1)).isEmpty());
+    }
+
+    @Test
+    void anInterruptCancelsTheWaitAndKeepsTheFlag() throws Exception {
+        control(ControlOptions.defaults());
+        IvrSession s = taken("rDlg-1", "dialog");
+        Thread.currentThread().interrupt();
+        IvrException e = assertThrows(IvrException.class, () -> s.applyAndWait(MENU, WAIT));
+        assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
+        assertEquals("Interrupted while waiting for result of playback (204) of :GS_PUB/prompts/menu.wav on session"
+                + " rDlg-1; it was cancelled", e.getMessage());
+        // the cancelled apply was dropped from the queue, or sent and then terminated
+        s.apply(Component.playback("prompts/next.wav"));
+        var first = (IvrRequest.ComponentApply) take("ivrapi_component_apply");
+        if (first.data().get("file").textValue().equals(":GS_PUB/prompts/menu.wav")) {
+            take("ivrapi_component_terminate");
+            first = (IvrRequest.ComponentApply) take("ivrapi_component_apply");
+        }
+        assertEquals("prompts/next.wav", first.data().get("file").textValue());
     }
 
     @Test
