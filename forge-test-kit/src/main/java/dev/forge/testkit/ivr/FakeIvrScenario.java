@@ -302,7 +302,10 @@ public final class FakeIvrScenario {
         return run;
     }
 
-    /** One playing of the scenario. {@link #close()} stops starting calls and faults (calls under way go on). */
+    /**
+     * One playing of the scenario. {@link #close()} stops starting calls and faults (calls under way go on).
+     * Thread-safety: thread-safe.
+     */
     public final class Run implements AutoCloseable {
         private final FakeIvrPlatform platform;
         private final ScheduledExecutorService timeline = Executors.newSingleThreadScheduledExecutor(r -> {
