@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * The data of {@code ivrevents.api_start} and {@code ivrevents.api_stop}: IVR component 224 hands a call to
  * an external controller. {@code state} is {@code dialog | early | ringing | incoming} (may be null);
- * {@code reason} is set on api_stop only: {@code script | timeout | abort}.
+ * {@code reason} is set on api_stop only: {@code script | timeout | abort}. Thread-safety: immutable.
  *
  * @param type {@link Type#START} or {@link Type#STOP}
  */

@@ -1,29 +1,34 @@
 package dev.forge.ivr;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The state of one IVR dialog that IVR component 224 offers to an external controller (PROTOCOLS.md 2.5):
- * a pure, single-threaded state machine with no I/O. Each method that would send returns the {@link IvrRequest}
- * to send, or throws {@link IvrStateException} naming the state and the rule it would break; the caller sends
- * the request and feeds the platform's answers back ({@link #accepted}, {@link #componentStopped},
- * {@link #stopped}).
+ * The protocol state of one IVR dialog that IVR component 224 offers to an external controller (PROTOCOLS.md
+ * 2.5): a pure, single-threaded state machine with no I/O. Each method that would send returns the
+ * {@link IvrRequest} to send, or throws {@link IvrStateException} naming the state and the rule it would break;
+ * the caller sends the request and feeds the platform's answers back ({@link #accepted}, {@link #applyRefused},
+ * {@link #componentStopped}, {@link #reaccepted}, {@link #stopped}). {@link IvrSession} is the thread-safe,
+ * socket-driven layer built on it.
  *
  * <pre>
  * OFFERED --accept()--> ACCEPTING --accepted(OK)--> CONTROLLED <--apply()/componentStopped()--> COMPONENT_RUNNING
  *                                 --accepted(LOST)--> LOST (another controller won the first accept)
  * CONTROLLED | COMPONENT_RUNNING --abort()--> ABORTED (control handed back to the script)
  * any state --stopped(reason)--> ENDED (api_stop; nothing may be sent afterwards)
+ *
+ * link: linkDown() ... linkUp() --> ivrapi_reaccept for a session owned or ACCEPTING; reaccepted(OK) keeps the
+ *       state (a running component stays running), reaccepted(LOST) makes it LOST. Nothing is sent while down.
  * </pre>
  *
- * <p>SIP state rules while the dialog is not confirmed (SIP state other than {@code dialog}): a transfer (203)
- * is sent as a SIP response (202) with a 3xx code and a hangup (201) as a SIP response with a 4xx–6xx code;
- * media components (playback 204, record 208) are allowed only in {@code early}. The SIP state starts as the
+ * <p>SIP state rules while the dialog is not confirmed (SIP state other than {@code dialog}): a
+ * {@link Component.Transfer} is sent as a 3xx {@link Component.SipResponse} (202) and a {@link Component.Hangup}
+ * as a 4xx–6xx one; media components (playback 204, record 208) are allowed only in {@code early}; a SIP
+ * response is refused once the dialog is confirmed or a final response was sent. The SIP state starts as the
  * api_start's {@code state} and follows the SIP responses this session applies (183 makes it {@code early},
  * another 1xx {@code ringing}, a 2xx {@code dialog}).
  *
@@ -31,100 +36,25 @@ import java.util.function.Supplier;
  */
 public final class ControlSession {
 
-    /** oType of the hangup (BYE) component. */
-    public static final int HANGUP = 201;
-    /** oType of the SIP response component. */
-    public static final int SIP_RESPONSE = 202;
-    /** oType of the transfer (REFER) component. */
-    public static final int TRANSFER = 203;
-    /** oType of the playback component (from the seed document, not re-verified). */
-    public static final int PLAYBACK = 204;
-    /** oType of the record component (from the seed document, not re-verified). */
-    public static final int RECORD = 208;
-    /**
-     * The property of a SIP response component that holds its response code. PROTOCOLS.md 2.5 names the property
-     * ("response code") but not its JSON field; {@code code} is Forge's assumption.
-     */
-    public static final String CODE = "code";
-
     public static final String DIALOG = "dialog";
     public static final String EARLY = "early";
     public static final String RINGING = "ringing";
 
     public enum State { OFFERED, ACCEPTING, CONTROLLED, COMPONENT_RUNNING, LOST, ABORTED, ENDED }
 
-    /** The outcome of an {@code ivrapi_accept}: the first accept wins, any later one has lost the race. */
+    /** The outcome of an {@code ivrapi_accept} or {@code ivrapi_reaccept}: taken, or refused (lost). */
     public enum AcceptResult { OK, LOST }
-
-    /** The {@code reason} of api_stop. */
-    public enum StopReason {
-        SCRIPT("script"), TIMEOUT("timeout"), ABORT("abort"), UNKNOWN(null);
-
-        private final String wireName;
-
-        StopReason(String wireName) {
-            this.wireName = wireName;
-        }
-
-        public String wireName() {
-            return wireName;
-        }
-
-        /** The reason for a wire value; {@link #UNKNOWN} for null or a value this version does not know. */
-        public static StopReason fromWire(String wire) {
-            for (StopReason r : values()) {
-                if (r.wireName != null && r.wireName.equals(wire)) {
-                    return r;
-                }
-            }
-            return UNKNOWN;
-        }
-    }
-
-    /**
-     * An IVR component to apply: its {@code oType} and the other properties of the script component.
-     *
-     * @param params the properties besides {@code oType}; copied
-     */
-    public record Component(int oType, ObjectNode params) {
-        public Component {
-            params = params == null ? JsonNodeFactory.instance.objectNode() : Extra.canonical(params);
-            if (params.has("oType")) {
-                throw new IllegalArgumentException("params must not contain oType, it is the oType argument");
-            }
-        }
-
-        public static Component of(int oType) {
-            return new Component(oType, null);
-        }
-
-        /** A component whose params hold {@code code}: a SIP response, or a transfer/hangup before the dialog. */
-        public static Component withCode(int oType, int code) {
-            ObjectNode p = JsonNodeFactory.instance.objectNode();
-            p.put(CODE, code);
-            return new Component(oType, p);
-        }
-
-        @Override
-        public ObjectNode params() {
-            return params.deepCopy();
-        }
-
-        /** The {@code data} of {@code ivrapi_component_apply}: {@code {"oType": n, ...params}}. */
-        public ObjectNode data() {
-            ObjectNode d = JsonNodeFactory.instance.objectNode();
-            d.put("oType", oType);
-            d.setAll(params.deepCopy());
-            return d;
-        }
-    }
 
     private final String key;
     private final String ivrid;
     private final Supplier<Qid> qids;
     private State state = State.OFFERED;
     private String sipState;
+    private String sipBeforeApply;
+    private Integer finalCode;
+    private Integer finalBeforeApply;
     private boolean terminating;
+    private boolean linkUp = true;
     private StopReason stopReason;
     private State stoppedFrom;
 
@@ -166,12 +96,12 @@ public final class ControlSession {
         return sipState;
     }
 
-    /** The api_stop reason once ENDED, else null. */
+    /** The api_stop (or local) reason once ENDED, else null. */
     public StopReason stopReason() {
         return stopReason;
     }
 
-    /** The state the session was in when api_stop arrived, else null. */
+    /** The state the session was in when it ended, else null. */
     public State stoppedFrom() {
         return stoppedFrom;
     }
@@ -181,9 +111,14 @@ public final class ControlSession {
         return state == State.CONTROLLED || state == State.COMPONENT_RUNNING;
     }
 
+    /** False between {@link #linkDown()} and {@link #linkUp()}. */
+    public boolean isLinkUp() {
+        return linkUp;
+    }
+
     /** {@code ivrapi_accept}: take control of an OFFERED session. */
     public IvrRequest.SessionCommand accept() {
-        requireNotEnded("accept");
+        requireSendable("accept");
         if (state != State.OFFERED) {
             throw new IvrStateException("accept", state, "ivrapi_accept is sent once, to a session that is OFFERED"
                     + " (after api_start); use reaccept() to take back a session already controlled");
@@ -203,9 +138,9 @@ public final class ControlSession {
         return state;
     }
 
-    /** {@code ivrapi_reaccept}: take control back after a reconnect; only a session this controller owns. */
+    /** {@code ivrapi_reaccept}: take control back; only a session this controller owns. */
     public IvrRequest.SessionCommand reaccept() {
-        requireNotEnded("reaccept");
+        requireSendable("reaccept");
         if (!owned()) {
             throw new IvrStateException("reaccept", state, "ivrapi_reaccept takes back a session this controller"
                     + " owns (CONTROLLED or COMPONENT_RUNNING), e.g. after a socket reconnect");
@@ -214,13 +149,55 @@ public final class ControlSession {
     }
 
     /**
-     * {@code ivrapi_component_apply}: run one component. Before the dialog is confirmed a transfer or hangup is
-     * sent as a SIP response (202) carrying the component's {@code code}, which must be 3xx resp. 4xx–6xx.
+     * The result of a reaccept. OK keeps an owned session as it was (a running component stays running) and
+     * makes an ACCEPTING one (whose accept was lost with the socket) CONTROLLED; LOST makes the session LOST.
+     * Ignored once LOST, ABORTED or ENDED.
      */
-    public IvrRequest.ComponentApply apply(Component component) {
+    public State reaccepted(AcceptResult result) {
+        Objects.requireNonNull(result, "result");
+        if (state == State.LOST || state == State.ABORTED || state == State.ENDED) {
+            return state;
+        }
+        if (!owned() && state != State.ACCEPTING) {
+            throw new IvrStateException("reaccepted(" + result + ")", state, "a reaccept result is expected only"
+                    + " for a session owned or ACCEPTING");
+        }
+        if (result == AcceptResult.LOST) {
+            state = State.LOST;
+        } else if (state == State.ACCEPTING) {
+            state = State.CONTROLLED;
+        }
+        return state;
+    }
+
+    /** The socket dropped: nothing may be sent until {@link #linkUp()}. */
+    public void linkDown() {
+        linkUp = false;
+        // a terminate in flight may be lost with the socket; allow another one after the reconnect
+        terminating = false;
+    }
+
+    /**
+     * The socket is back. Returns the {@code ivrapi_reaccept} to send when this controller owns the session or
+     * was accepting it (the accept's answer was lost with the socket), else empty.
+     */
+    public Optional<IvrRequest.SessionCommand> linkUp() {
+        linkUp = true;
+        if (owned() || state == State.ACCEPTING) {
+            return Optional.of(command(IvrRequest.Command.REACCEPT));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code ivrapi_component_apply}: run one component, with {@code oId} (which the platform reports in
+     * {@code ivrapi_component_stopped}). Before the dialog is confirmed a transfer or hangup is sent as a SIP
+     * response; see the class comment for the rules.
+     */
+    public IvrRequest.ComponentApply apply(Component component, long oId) {
         Objects.requireNonNull(component, "component");
-        String op = "apply(oType " + component.oType() + ")";
-        requireNotEnded(op);
+        String op = "apply(" + component.describe() + ")";
+        requireSendable(op);
         if (state == State.COMPONENT_RUNNING) {
             throw new IvrStateException(op, state, "one component at a time; wait for componentStopped() or"
                     + " terminate() the running one");
@@ -230,68 +207,100 @@ public final class ControlSession {
                     + " owns (CONTROLLED)");
         }
         Component toSend = sipRules(op, component);
-        if (toSend.oType() == SIP_RESPONSE) {
-            int code = toSend.params.path(CODE).asInt();
+        sipBeforeApply = sipState;
+        finalBeforeApply = finalCode;
+        if (toSend.oType() == Component.SIP_RESPONSE) {
+            int code = toSend.data().path("sipCode").asInt();
             if (code == 183) {
                 sipState = EARLY;
             } else if (code >= 100 && code < 200) {
                 sipState = RINGING;
             } else if (code >= 200 && code < 300) {
                 sipState = DIALOG;
+                finalCode = code;
+            } else {
+                finalCode = code;
             }
         }
         state = State.COMPONENT_RUNNING;
         terminating = false;
-        return new IvrRequest.ComponentApply(qids.get(), key, ivrid, toSend.data(), Map.of());
+        ObjectNode data = toSend.data();
+        data.put("oId", oId);
+        return new IvrRequest.ComponentApply(qids.get(), key, ivrid, data, Map.of());
+    }
+
+    /** The component that {@link #apply} would send for {@code component} now (after the SIP rules), or throws. */
+    public Component toSend(Component component) {
+        return sipRules("apply(" + component.describe() + ")", component);
     }
 
     private Component sipRules(String op, Component c) {
         boolean confirmed = DIALOG.equals(sipState);
+        String notConfirmed = "before the dialog is confirmed (SIP state " + sipState + ", not dialog) ";
+        if (c instanceof Component.Transfer t) {
+            return confirmed ? t : checkResponse(op, t.asSipResponse().sipCode(), t.asSipResponse());
+        }
+        if (c instanceof Component.Hangup h) {
+            return confirmed ? h : checkResponse(op, h.asSipResponse().sipCode(), h.asSipResponse());
+        }
         switch (c.oType()) {
-            case TRANSFER:
-                if (confirmed) {
-                    return c;
-                }
-                return asResponse(op, c, 300, 399, "before the dialog is confirmed (SIP state " + sipState
-                        + ", not dialog) a transfer (203) is sent as a 3xx SIP response (202)");
-            case HANGUP:
-                if (confirmed) {
-                    return c;
-                }
-                return asResponse(op, c, 400, 699, "before the dialog is confirmed (SIP state " + sipState
-                        + ", not dialog) a hangup (201) is sent as a 4xx-6xx SIP response (202)");
-            case SIP_RESPONSE:
-                if (confirmed) {
-                    throw new IvrStateException(op, state, "the dialog is confirmed (SIP state dialog): the INVITE"
-                            + " already has its final response, a SIP response (202) cannot be sent");
-                }
-                JsonNode code = c.params.get(CODE);
+            case Component.SIP_RESPONSE:
+                JsonNode code = c.data().get("sipCode");
                 if (code == null || !code.isIntegralNumber() || !code.canConvertToInt()
                         || code.intValue() < 100 || code.intValue() > 699) {
-                    throw new IvrStateException(op, state, "a SIP response (202) needs an integer \"" + CODE
-                            + "\" from 100 to 699, got " + code);
+                    throw new IvrStateException(op, state, "a SIP response (202) needs an integer \"sipCode\" from"
+                            + " 100 to 699, got " + code);
                 }
-                return c;
-            case PLAYBACK:
-            case RECORD:
+                return checkResponse(op, code.intValue(), c);
+            case Component.PLAYBACK:
+            case Component.RECORD:
                 if (confirmed || EARLY.equals(sipState)) {
                     return c;
                 }
                 throw new IvrStateException(op, state, "media components (playback 204, record 208) need SIP"
-                        + " state early (last response 183) or dialog, got " + sipState);
+                        + " state early (last response 183) or dialog, got " + sipState
+                        + "; send Component.sipResponse(183, ...) first to play early media");
+            case Component.TRANSFER:
+                if (confirmed) {
+                    return c;
+                }
+                throw new IvrStateException(op, state, notConfirmed + "a transfer (203) must be sent as a 3xx SIP"
+                        + " response (202); apply Component.transfer(number), which does that, or a redirect");
+            case Component.HANGUP:
+                if (confirmed) {
+                    return c;
+                }
+                throw new IvrStateException(op, state, notConfirmed + "a hangup (201) must be sent as a 4xx-6xx"
+                        + " SIP response (202); apply Component.hangup(), which does that, or a SIP response");
             default:
                 return c;
         }
     }
 
-    private Component asResponse(String op, Component c, int min, int max, String rule) {
-        JsonNode code = c.params.get(CODE);
-        if (code == null || !code.isIntegralNumber() || !code.canConvertToInt()
-                || code.intValue() < min || code.intValue() > max) {
-            throw new IvrStateException(op, state, rule + "; it needs an integer \"" + CODE + "\" from " + min
-                    + " to " + max + ", got " + code);
+    private Component checkResponse(String op, int code, Component response) {
+        if (DIALOG.equals(sipState)) {
+            throw new IvrStateException(op, state, "the dialog is confirmed (SIP state dialog): the INVITE already"
+                    + " has its final response, a SIP response (202) " + code + " cannot be sent");
         }
-        return new Component(SIP_RESPONSE, c.params);
+        if (finalCode != null) {
+            throw new IvrStateException(op, state, "the INVITE already has its final response (" + finalCode
+                    + "); a SIP response (202) " + code + " cannot follow it");
+        }
+        return response;
+    }
+
+    /**
+     * The platform refused the apply ({@code ivrapi_component_apply_result} not ok): no component runs and the SIP
+     * state is as before. Ignored unless COMPONENT_RUNNING.
+     */
+    public State applyRefused() {
+        if (state == State.COMPONENT_RUNNING) {
+            state = State.CONTROLLED;
+            sipState = sipBeforeApply;
+            finalCode = finalBeforeApply;
+            terminating = false;
+        }
+        return state;
     }
 
     /**
@@ -310,9 +319,9 @@ public final class ControlSession {
         return state;
     }
 
-    /** {@code ivrapi_component_terminate}: stop the running component; once per component. */
+    /** {@code ivrapi_component_terminate}: stop the running component; once per component (and per link). */
     public IvrRequest.SessionCommand terminate() {
-        requireNotEnded("terminate");
+        requireSendable("terminate");
         if (state != State.COMPONENT_RUNNING) {
             throw new IvrStateException("terminate", state, "ivrapi_component_terminate needs a running component"
                     + " (COMPONENT_RUNNING)");
@@ -327,7 +336,7 @@ public final class ControlSession {
 
     /** {@code ivrapi_abort}: hand control back; the script continues with the next component. */
     public IvrRequest.SessionCommand abort() {
-        requireNotEnded("abort");
+        requireSendable("abort");
         if (!owned()) {
             throw new IvrStateException("abort", state, "ivrapi_abort hands back a session this controller owns"
                     + " (CONTROLLED or COMPONENT_RUNNING)");
@@ -336,7 +345,7 @@ public final class ControlSession {
         return command(IvrRequest.Command.ABORT);
     }
 
-    /** api_stop arrived: the session is ENDED and nothing more may be sent. A repeated api_stop is ignored. */
+    /** The session ended (api_stop, or a local reason): ENDED, nothing more may be sent. Repeats are ignored. */
     public State stopped(StopReason reason) {
         Objects.requireNonNull(reason, "reason");
         if (state != State.ENDED) {
@@ -361,16 +370,25 @@ public final class ControlSession {
     ControlSession copy() {
         ControlSession c = new ControlSession(key, ivrid, sipState, qids);
         c.state = state;
+        c.sipBeforeApply = sipBeforeApply;
+        c.finalCode = finalCode;
+        c.finalBeforeApply = finalBeforeApply;
         c.terminating = terminating;
+        c.linkUp = linkUp;
         c.stopReason = stopReason;
         c.stoppedFrom = stoppedFrom;
         return c;
     }
 
-    private void requireNotEnded(String op) {
+    private void requireSendable(String op) {
         if (state == State.ENDED) {
-            throw new IvrStateException(op, state, "api_stop (reason " + stopReason.name().toLowerCase()
-                    + ") ended the session; nothing more may be sent for it");
+            String why = stopReason.local() ? "the session ended here (" + stopReason.name().toLowerCase() + ")"
+                    : "api_stop (reason " + stopReason.name().toLowerCase() + ") ended the session";
+            throw new IvrStateException(op, state, why + "; nothing more may be sent for it");
+        }
+        if (!linkUp) {
+            throw new IvrStateException(op, state, "the socket is down; nothing is sent until the client has"
+                    + " reconnected and reaccepted the session");
         }
     }
 
@@ -380,6 +398,7 @@ public final class ControlSession {
 
     @Override
     public String toString() {
-        return "ControlSession[ivrid=" + ivrid + ", state=" + state + ", sip=" + sipState + "]";
+        return "ControlSession[ivrid=" + ivrid + ", state=" + state + ", sip=" + sipState
+                + (linkUp ? "" : ", link down") + "]";
     }
 }

@@ -11,26 +11,27 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
@@ -43,18 +44,24 @@ import org.slf4j.LoggerFactory;
  * A connection to the Token API socket with the {@code ivrapi} capability.
  *
  * <pre>{@code
- * try (IvrClient ivr = IvrClient.connect(URI.create("wss://pbx.example/ws/token/v1"), token, IvrOptions.defaults())) {
- *     ivr.addListener(event -> ...);          // api_start / api_stop notify, ivrapi_dtmf, component stopped
- *     ivr.subscribe(ApiEvent.EVENT_CLASS);    // renewed before it expires
- *     ivr.accept(start.key(), start.ivrid());
+ * try (IvrClient ivr = IvrClient.connect(URI.create("wss://pbx.example/ws/token/v1"), token, IvrOptions.defaults());
+ *      IvrController controller = ivr.control(ControlOptions.builder().key("abc").build(), session -> ...)) {
+ *     ...
  * }
  * }</pre>
  *
- * <p>The {@code *Async} methods are the core: each sends one request with a fresh {@link Qid} and returns a stage
- * that completes with the {@code _result}, fails with {@link IvrRequestException} when the platform refuses, or
- * with {@link IvrTimeoutException} after {@link IvrOptions#requestTimeout()}. Cancelling the stage's future
- * forgets the request. The methods without {@code Async} wait for that stage. Replies complete on a pool thread,
- * so a continuation may itself wait on another request; listeners run on one dispatch thread, in order.
+ * <p>Two levels. {@link #control} is the control layer: it subscribes to {@code ivrevents}, accepts the
+ * sessions whose key matches and hands each to your {@link ControlHandler} as an {@link IvrSession}. Below it,
+ * the {@code *Async} request methods send one request each with a fresh {@link Qid} and return a stage that
+ * completes with the {@code _result}, fails with {@link IvrRequestException} when the platform refuses, or with
+ * {@link IvrTimeoutException} after {@link IvrOptions#requestTimeout()}; cancelling the stage forgets the
+ * request. The methods without {@code Async} wait for that stage. Replies to these complete on a pool thread,
+ * so a continuation may itself wait on another request; {@link IvrListener}s run on one event thread, in order.
+ *
+ * <p>When the socket drops (and {@link IvrOptions#reconnect()} is on, the default), pending requests fail with
+ * {@link IvrConnectionException}, and the client reconnects with exponential backoff
+ * ({@link IvrOptions#reconnectDelay(int)}), renews its subscriptions and has the control layer reaccept its
+ * sessions. The token is kept in memory for that and is never logged.
  *
  * <p>A frame that cannot be decoded is logged at WARN and skipped; the connection stays open.
  *
@@ -65,19 +72,31 @@ public final class IvrClient implements AutoCloseable {
 
     private final IvrCodec codec = new IvrCodec();
     private final IvrOptions options;
+    private final URI endpoint;
+    private final String token;
     private final Map<Qid, Pending> pending = new ConcurrentHashMap<>();
     private final List<IvrListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<IvrConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+    /** Subscription id to event class: what to renew, and to re-subscribe after a reconnect. */
+    private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> renewals = new ConcurrentHashMap<>();
     private final AtomicLong nextQid = new AtomicLong(1);
+    private final AtomicLong reconnects = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** True from a drop until a reconnect succeeds: one reconnect loop at a time. */
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
+    private final AtomicReference<IvrController> controller = new AtomicReference<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("timer"));
     private final ExecutorService events = Executors.newSingleThreadExecutor(daemon("events"));
     private final ExecutorService replies = Executors.newCachedThreadPool(daemon("replies"));
     private final Object sendLock = new Object();
     private final ClientManager manager;
+    private volatile Socket current;
     private volatile Session session;
 
-    private IvrClient(IvrOptions options) {
+    private IvrClient(URI endpoint, String token, IvrOptions options) {
+        this.endpoint = endpoint;
+        this.token = token;
         this.options = options;
         this.manager = ClientManager.createClient(JdkClientContainer.class.getName());
         // Tyrus reads this property as an Integer of milliseconds
@@ -88,7 +107,8 @@ public final class IvrClient implements AutoCloseable {
     /**
      * Opens the socket. {@code endpoint} is the Token API address without the token, e.g.
      * {@code ws://host:port/ws/token/v1}; the token goes in an {@code Authorization: Bearer} header or, with
-     * {@link IvrOptions#bearerAuth()} false, as the last path segment.
+     * {@link IvrOptions#bearerAuth()} false, as the last path segment. A first connection that fails is not
+     * retried: the error is more useful now than a silent retry loop.
      *
      * @throws IvrConnectionException when the socket cannot be opened
      */
@@ -96,9 +116,9 @@ public final class IvrClient implements AutoCloseable {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(options, "options");
-        IvrClient client = new IvrClient(options);
+        IvrClient client = new IvrClient(endpoint, token, options);
         try {
-            client.open(endpoint, token);
+            client.open();
             return client;
         } catch (RuntimeException e) {
             client.close();
@@ -106,7 +126,7 @@ public final class IvrClient implements AutoCloseable {
         }
     }
 
-    private void open(URI endpoint, String token) {
+    private void open() {
         URI target = endpoint;
         ClientEndpointConfig.Builder config = ClientEndpointConfig.Builder.create();
         if (options.bearerAuth()) {
@@ -121,8 +141,10 @@ public final class IvrClient implements AutoCloseable {
             target = URI.create((base.endsWith("/") ? base : base + "/")
                     + URLEncoder.encode(token, StandardCharsets.UTF_8));
         }
+        Socket socket = new Socket();
+        current = socket;
         try {
-            session = manager.connectToServer(new Socket(), config.build(), target);
+            session = manager.connectToServer(socket, config.build(), target);
         } catch (Exception e) {
             // the message names the endpoint without the token
             throw new IvrConnectionException("Could not open the ivrapi socket at " + endpoint + " ("
@@ -149,40 +171,139 @@ public final class IvrClient implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Adds a listener for the socket dropping and coming back. */
+    public void addConnectionListener(IvrConnectionListener listener) {
+        connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     public boolean isOpen() {
         Session s = session;
         return !closed.get() && s != null && s.isOpen();
+    }
+
+    /** How many times the socket was reopened after a drop. */
+    public long reconnectCount() {
+        return reconnects.get();
     }
 
     public IvrOptions options() {
         return options;
     }
 
+    // ---- the control layer
+
+    /**
+     * Starts the control layer: subscribes to {@code ivrevents} (unless this client already is), then accepts
+     * every session whose api_start {@code key} matches {@code options} and hands it to {@code handler}. The
+     * stage completes once the subscription is in place. One controller per client at a time.
+     *
+     * @throws IllegalStateException when this client already has a controller that is open or still has sessions
+     */
+    public CompletionStage<IvrController> controlAsync(ControlOptions options, ControlHandler handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        IvrController created = new IvrController(this, options, handler);
+        IvrController previous = controller.get();
+        if ((previous != null && previous.busy()) || !controller.compareAndSet(previous, created)) {
+            created.shutdown();
+            throw new IllegalStateException("this IvrClient already has an IvrController (" + controller.get()
+                    + "); close it and let its sessions end first, or connect another IvrClient");
+        }
+        if (subscriptions.containsValue(ApiEvent.EVENT_CLASS)) {
+            return CompletableFuture.completedFuture(created);
+        }
+        return subscribeAsync(ApiEvent.EVENT_CLASS).handle((reply, error) -> {
+            if (error != null) {
+                created.close();
+                throw new CompletionException(Await.translate(error, "the ivrevents subscription"));
+            }
+            return created;
+        });
+    }
+
+    /** {@link #controlAsync}, waiting for the subscription. */
+    public IvrController control(ControlOptions options, ControlHandler handler) {
+        return await(controlAsync(options, handler));
+    }
+
+    /** {@link #control(ControlOptions, ControlHandler)} for every key, with default options. */
+    public IvrController control(ControlHandler handler) {
+        return control(ControlOptions.defaults(), handler);
+    }
+
+    void detach(IvrController c) {
+        controller.compareAndSet(c, null);
+    }
+
+    // ---- requests
+
     /** Sends the request that {@code build} makes from a fresh qid; the core of every other request method. */
     public CompletionStage<IvrReply> requestAsync(Function<Qid, ? extends IvrRequest> build) {
-        Qid qid = Qid.of(nextQid.getAndIncrement());
+        Qid qid = nextQid();
         IvrRequest request = Objects.requireNonNull(build.apply(qid), "request");
         if (!request.qid().equals(qid)) {
             throw new IllegalArgumentException("the request must carry the qid it was given (" + qid + "), got "
                     + request.qid());
         }
+        return request(request, replies);
+    }
+
+    /** A fresh qid. */
+    Qid nextQid() {
+        return Qid.of(nextQid.getAndIncrement());
+    }
+
+    /**
+     * Sends {@code request} and returns its reply; every completion (reply, refusal, timeout, drop) runs on
+     * {@code completer}. The control layer passes a session's {@link SerialExecutor}, so that a reply and the
+     * events around it reach the session in wire order.
+     */
+    CompletableFuture<IvrReply> request(IvrRequest request, Executor completer) {
+        Qid qid = request.qid();
         CompletableFuture<IvrReply> reply = new CompletableFuture<>();
-        pending.put(qid, new Pending(request, reply));
-        ScheduledFuture<?> timeout = timers.schedule(() -> reply.completeExceptionally(new IvrTimeoutException(
-                "No " + request.replyName() + " for qid " + qid + " within " + options.requestTimeout()
-                        + " (IvrOptions.requestTimeout); the request was dropped. Is the session still controlled"
-                        + " and the platform answering?")), options.requestTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
-        reply.whenComplete((r, e) -> {
+        Pending p = new Pending(request, reply, completer);
+        if (pending.putIfAbsent(qid, p) != null) {
+            throw new IllegalArgumentException("qid " + qid + " is already waiting for a reply; use a fresh qid");
+        }
+        ScheduledFuture<?> timeout;
+        try {
+            timeout = timers.schedule(() -> complete(p, null, new IvrTimeoutException("No " + request.replyName()
+                            + " for qid " + qid + " within " + options.requestTimeout() + " (IvrOptions.requestTimeout);"
+                            + " the request was dropped. Is the session still controlled and the platform answering?")),
+                    options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
             pending.remove(qid);
+            reply.completeExceptionally(new IvrConnectionException("Cannot send " + request.name()
+                    + ": the IvrClient is closed", e));
+            return reply;
+        }
+        reply.whenComplete((r, e) -> {
+            pending.remove(qid, p);
             timeout.cancel(false);
         });
         try {
             send(request);
         } catch (IvrException e) {
-            reply.completeExceptionally(e);
+            complete(p, null, e);
         }
         return reply;
+    }
+
+    private void complete(Pending p, IvrReply reply, Throwable error) {
+        Runnable r = () -> {
+            if (error != null) {
+                p.reply.completeExceptionally(error);
+            } else if (reply.isOk()) {
+                p.reply.complete(reply);
+            } else {
+                p.reply.completeExceptionally(new IvrRequestException(reply));
+            }
+        };
+        try {
+            p.completer.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run();
+        }
     }
 
     public CompletionStage<IvrReply> connectionInfoAsync() {
@@ -193,16 +314,20 @@ public final class IvrClient implements AutoCloseable {
     public CompletionStage<IvrReply> subscribeAsync(String eventClass) {
         Objects.requireNonNull(eventClass, "eventClass");
         String id = "forge-" + eventClass + "-" + UUID.randomUUID();
+        subscriptions.put(id, eventClass);
         return subscribeOnce(eventClass, id);
     }
 
-    private CompletionStage<IvrReply> subscribeOnce(String eventClass, String id) {
+    private CompletableFuture<IvrReply> subscribeOnce(String eventClass, String id) {
         long expires = options.subscriptionExpires().toSeconds();
-        CompletionStage<IvrReply> reply = requestAsync(qid -> new IvrRequest.Subscribe(qid, eventClass, id, expires,
-                null));
+        CompletableFuture<IvrReply> reply = request(new IvrRequest.Subscribe(nextQid(), eventClass, id, expires,
+                null), replies);
         reply.whenComplete((r, e) -> {
             if (e != null) {
                 LOG.warn("subscribe to {} (id {}) failed: {}", eventClass, id, e.toString());
+                if (e instanceof IvrConnectionException) {
+                    return; // the reconnect subscribes again
+                }
             }
             scheduleRenewal(eventClass, id);
         });
@@ -210,16 +335,19 @@ public final class IvrClient implements AutoCloseable {
     }
 
     private void scheduleRenewal(String eventClass, String id) {
-        if (closed.get()) {
+        if (closed.get() || !isOpen()) {
             return;
         }
         long delay = (long) (options.subscriptionExpires().toMillis() * options.renewAt());
         try {
-            renewals.put(id, timers.schedule(() -> {
+            ScheduledFuture<?> previous = renewals.put(id, timers.schedule(() -> {
                 LOG.debug("renewing subscription {} to {}", id, eventClass);
                 subscribeOnce(eventClass, id);
             }, delay, TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (previous != null) {
+                previous.cancel(false);
+            }
+        } catch (RejectedExecutionException e) {
             LOG.debug("client closed; subscription {} not renewed", id);
         }
     }
@@ -230,6 +358,12 @@ public final class IvrClient implements AutoCloseable {
 
     public CompletionStage<IvrReply> applyComponentAsync(String key, String ivrid, ObjectNode data) {
         return requestAsync(qid -> new IvrRequest.ComponentApply(qid, key, ivrid, data, null));
+    }
+
+    /** {@code file_upload_static}: fetch {@code url} into static storage {@code destpath}, with no session. */
+    public CompletionStage<IvrReply> uploadStaticAsync(String url, String destpath) {
+        StoragePath.check("destpath", destpath);
+        return requestAsync(qid -> new IvrRequest.FileUploadStatic(qid, null, null, url, destpath, null));
     }
 
     /** {@code connection_info}: who this token is, and which capabilities the connection has. */
@@ -270,25 +404,7 @@ public final class IvrClient implements AutoCloseable {
      * stalled timer. An interrupt cancels the request and keeps the thread's interrupt flag.
      */
     public <T> T await(CompletionStage<T> stage) {
-        CompletableFuture<T> future = stage.toCompletableFuture();
-        try {
-            return future.get(options.requestTimeout().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new IvrException("Interrupted while waiting for an ivrapi reply; the request was cancelled", e);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new IvrTimeoutException("No ivrapi reply within " + options.requestTimeout() + "; cancelled");
-        } catch (CancellationException e) {
-            throw new IvrException("The ivrapi request was cancelled", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IvrException ivr) {
-                throw ivr;
-            }
-            throw new IvrException("ivrapi request failed: " + cause, cause);
-        }
+        return Await.await(stage, options.requestTimeout().plusSeconds(1), "the ivrapi reply");
     }
 
     /** Sends one frame as is (the caller owns its qid; no reply is awaited). */
@@ -296,16 +412,24 @@ public final class IvrClient implements AutoCloseable {
         String text = codec.encode(frame);
         Session s = session;
         if (closed.get() || s == null || !s.isOpen()) {
-            throw new IvrConnectionException("Cannot send " + frame.name() + ": the ivrapi socket is closed", null);
+            throw new IvrConnectionException("Cannot send " + frame.name() + ": the ivrapi socket is "
+                    + (closed.get() ? "closed" : "down (reconnecting)"), null);
         }
         try {
             synchronized (sendLock) {
                 s.getBasicRemote().sendText(text);
             }
-        } catch (IOException | IllegalStateException e) {
-            throw new IvrConnectionException("Could not send " + frame.name() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // Tyrus throws IllegalStateException on a closing socket and RejectedExecutionException once shut down
+            throw new IvrConnectionException("Could not send " + frame.name() + ": " + e, e);
         }
     }
+
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    // ---- receiving
 
     private void onText(String text) {
         IvrFrame frame;
@@ -321,15 +445,19 @@ public final class IvrClient implements AutoCloseable {
                 LOG.debug("reply {} for unknown or expired qid {}", reply.name(), reply.qid());
                 return;
             }
-            replies.execute(() -> {
-                if (reply.isOk()) {
-                    p.reply.complete(reply);
-                } else {
-                    p.reply.completeExceptionally(new IvrRequestException(reply));
-                }
-            });
+            complete(p, reply, null);
         } else if (frame instanceof IvrEvent event) {
-            events.execute(() -> deliver(event));
+            IvrController c = controller.get();
+            if (c != null) {
+                try {
+                    c.onEvent(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("the ivrapi control layer failed on {}", event.name(), e);
+                }
+            }
+            if (!listeners.isEmpty()) {
+                dispatch(() -> deliver(event));
+            }
         } else {
             LOG.debug("ignoring frame {}", frame.name());
         }
@@ -345,19 +473,102 @@ public final class IvrClient implements AutoCloseable {
         }
     }
 
-    private void onClosed(CloseReason reason) {
-        LOG.debug("ivrapi socket closed: {}", reason);
-        renewals.values().forEach(f -> f.cancel(false));
-        IvrConnectionException gone = new IvrConnectionException("The ivrapi socket closed (" + reason
-                + ") before the reply arrived", null);
-        pending.values().forEach(p -> p.reply.completeExceptionally(gone));
+    private void dispatch(Runnable task) {
+        try {
+            events.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("client closed; event not delivered");
+        }
     }
 
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
+    // ---- drops and reconnects
+
+    private void onDropped(Socket socket, CloseReason reason) {
+        if (socket != current || !socket.opened) {
+            return; // a socket already replaced, or one whose handshake failed (the reconnect loop retries it)
+        }
+        LOG.debug("ivrapi socket closed: {}", reason);
+        renewals.values().forEach(f -> f.cancel(false));
+        renewals.clear();
+        failPending(new IvrConnectionException("The ivrapi socket closed (" + reason + ") before the reply arrived",
+                null));
+        if (closed.get()) {
             return;
         }
+        LOG.info("ivrapi socket to {} dropped ({}){}", endpoint, reason,
+                options.reconnect() ? "; reconnecting" : "; reconnect is off");
+        IvrController c = controller.get();
+        if (c != null) {
+            if (options.reconnect()) {
+                c.onLinkDown();
+            } else {
+                c.onClientClosed(); // the socket is gone for good: its sessions end
+            }
+        }
+        String text = String.valueOf(reason);
+        dispatch(() -> connectionListeners.forEach(l -> l.onDisconnected(text)));
+        if (options.reconnect() && reconnecting.compareAndSet(false, true)) {
+            scheduleReconnect(1);
+        }
+    }
+
+    private void failPending(IvrException error) {
+        for (Pending p : List.copyOf(pending.values())) {
+            complete(p, null, error);
+        }
+    }
+
+    private void scheduleReconnect(int attempt) {
+        try {
+            timers.schedule(() -> replies.execute(() -> reconnect(attempt)),
+                    options.reconnectDelay(attempt).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("client closed; no reconnect");
+        }
+    }
+
+    private void reconnect(int attempt) {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            open();
+        } catch (IvrConnectionException e) {
+            LOG.info("ivrapi reconnect attempt {} failed: {}; next attempt in {}", attempt, e.getMessage(),
+                    options.reconnectDelay(attempt + 1));
+            scheduleReconnect(attempt + 1);
+            return;
+        }
+        if (closed.get()) {
+            closeSocket();
+            return;
+        }
+        reconnecting.set(false);
+        if (!isOpen()) {
+            // dropped again before the flag was cleared, so that drop started no loop: this one goes on
+            if (reconnecting.compareAndSet(false, true)) {
+                scheduleReconnect(1);
+            }
+            return;
+        }
+        reconnects.incrementAndGet();
+        LOG.info("ivrapi socket reconnected to {} after {} attempt(s)", endpoint, attempt);
+        Socket socket = current;
+        List<CompletableFuture<IvrReply>> renewed = new ArrayList<>();
+        subscriptions.forEach((id, eventClass) -> renewed.add(subscribeOnce(eventClass, id)));
+        CompletableFuture.allOf(renewed.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            if (socket != current || !isOpen()) {
+                return; // dropped again; the next reconnect takes over
+            }
+            IvrController c = controller.get();
+            if (c != null) {
+                c.onLinkUp();
+            }
+            dispatch(() -> connectionListeners.forEach(l -> l.onReconnected(attempt)));
+        });
+    }
+
+    private void closeSocket() {
         Session s = session;
         if (s != null && s.isOpen()) {
             try {
@@ -366,7 +577,21 @@ public final class IvrClient implements AutoCloseable {
                 LOG.debug("closing the ivrapi socket failed", e);
             }
         }
-        onClosed(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "client closed"));
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeSocket();
+        renewals.values().forEach(f -> f.cancel(false));
+        failPending(new IvrConnectionException("The ivrapi socket closed (client closed) before the reply arrived",
+                null));
+        IvrController c = controller.getAndSet(null);
+        if (c != null) {
+            c.onClientClosed();
+        }
         timers.shutdownNow();
         events.shutdown();
         replies.shutdown();
@@ -382,18 +607,21 @@ public final class IvrClient implements AutoCloseable {
         };
     }
 
-    private record Pending(IvrRequest request, CompletableFuture<IvrReply> reply) {
+    private record Pending(IvrRequest request, CompletableFuture<IvrReply> reply, Executor completer) {
     }
 
     private final class Socket extends Endpoint {
+        volatile boolean opened;
+
         @Override
         public void onOpen(Session s, EndpointConfig config) {
+            opened = true;
             s.addMessageHandler(String.class, (MessageHandler.Whole<String>) IvrClient.this::onText);
         }
 
         @Override
         public void onClose(Session s, CloseReason reason) {
-            onClosed(reason);
+            onDropped(this, reason);
         }
 
         @Override

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.forge.ivr.ControlSession.AcceptResult;
-import dev.forge.ivr.ControlSession.Component;
 import dev.forge.ivr.ControlSession.State;
-import dev.forge.ivr.ControlSession.StopReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,8 +32,8 @@ class ControlSessionSequencesTest {
                 case ACCEPTED_OK -> s.accepted(AcceptResult.OK);
                 case ACCEPTED_LOST -> s.accepted(AcceptResult.LOST);
                 case REACCEPT -> s.reaccept();
-                case APPLY_MEDIA -> s.apply(MEDIA);
-                case APPLY_HANGUP -> s.apply(HANGUP);
+                case APPLY_MEDIA -> s.apply(MEDIA, 1);
+                case APPLY_HANGUP -> s.apply(HANGUP, 2);
                 case COMPONENT_STOPPED -> s.componentStopped();
                 case TERMINATE -> s.terminate();
                 case ABORT -> s.abort();
@@ -48,8 +46,8 @@ class ControlSessionSequencesTest {
         }
     }
 
-    private static final Component MEDIA = Component.of(ControlSession.PLAYBACK);
-    private static final Component HANGUP = Component.withCode(ControlSession.HANGUP, 486);
+    private static final Component MEDIA = Component.playback("prompts/a.wav");
+    private static final Component HANGUP = Component.hangup().withEarlyResponse(486, "Busy Here");
 
     /** The model of one sequence so far, checked against the session after each operation. */
     private record Model(int running, boolean stopped, boolean owns, List<Op> done) {
@@ -110,7 +108,7 @@ class ControlSessionSequencesTest {
                 assertTrue("dialog".equals(sipBefore) || "early".equals(sipBefore), done::toString);
             }
             if (op == Op.APPLY_HANGUP && !"dialog".equals(sipBefore)) {
-                assertEquals(ControlSession.SIP_RESPONSE,
+                assertEquals(Component.SIP_RESPONSE,
                         ((IvrRequest.ComponentApply) result).data().get("oType").intValue(), done::toString);
             }
         }

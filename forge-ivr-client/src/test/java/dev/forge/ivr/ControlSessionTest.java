@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.forge.ivr.ControlSession.AcceptResult;
-import dev.forge.ivr.ControlSession.Component;
 import dev.forge.ivr.ControlSession.State;
-import dev.forge.ivr.ControlSession.StopReason;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -18,6 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ControlSessionTest {
+    static final Component OTHER = Component.raw(999, null);
+    static final Component PLAY = Component.playback(":GS_PUB/x/y/14.mp3");
+    static final Component RECORD = Component.record(Duration.ofSeconds(10));
 
     static ApiEvent start(String sipState) {
         return new ApiEvent(ApiEvent.Type.START, "rDlg-1", "k1", "call-1", null, null, 14, "api", "{}", sipState,
@@ -38,7 +41,7 @@ class ControlSessionTest {
 
     static ControlSession running(String sipState) {
         ControlSession s = controlled(sipState);
-        s.apply(Component.of(999));
+        s.apply(OTHER, 1);
         return s;
     }
 
@@ -75,7 +78,7 @@ class ControlSessionTest {
         s.accept();
         assertEquals(State.LOST, s.accepted(AcceptResult.LOST));
         assertFalse(s.owned());
-        refused(State.LOST, () -> s.apply(Component.of(999)), "owns");
+        refused(State.LOST, () -> s.apply(OTHER, 1), "owns");
         refused(State.LOST, s::reaccept, "owns");
         refused(State.LOST, s::abort, "owns");
     }
@@ -83,17 +86,30 @@ class ControlSessionTest {
     @Test
     void applyRunsAComponentUntilItStops() {
         ControlSession s = controlled("dialog");
-        IvrRequest.ComponentApply apply = s.apply(Component.withCode(PLAYBACK_OTYPE, 7));
+        IvrRequest.ComponentApply apply = s.apply(PLAY, 77);
         assertEquals("ivrapi_component_apply", apply.name());
         assertEquals(204, apply.data().get("oType").intValue());
-        assertEquals(7, apply.data().get("code").intValue());
+        assertEquals(0, apply.data().get("mode").intValue());
+        assertEquals(":GS_PUB/x/y/14.mp3", apply.data().get("file").textValue());
+        assertEquals(77, apply.data().get("oId").longValue());
         assertEquals(State.COMPONENT_RUNNING, s.state());
         assertEquals(State.CONTROLLED, s.componentStopped());
-        s.apply(Component.of(999));
+        s.apply(OTHER, 78);
         assertEquals(State.COMPONENT_RUNNING, s.state());
     }
 
-    private static final int PLAYBACK_OTYPE = ControlSession.PLAYBACK;
+    @Test
+    void aRefusedApplyFreesTheSessionAndRestoresTheSipState() {
+        ControlSession s = controlled("incoming");
+        s.apply(Component.sipResponse(183, "Session Progress"), 1);
+        assertEquals("early", s.sipState());
+        assertEquals(State.CONTROLLED, s.applyRefused());
+        assertEquals("incoming", s.sipState());
+        s.apply(Component.sipResponse(486, "Busy Here"), 2);
+        s.applyRefused();
+        s.apply(Component.sipResponse(200, "OK"), 3);
+        assertEquals("dialog", s.sipState(), "a refused final response does not count as sent");
+    }
 
     @Test
     void terminateKeepsRunningUntilStopped() {
@@ -121,7 +137,7 @@ class ControlSessionTest {
         assertEquals("ivrapi_abort", s.abort().name());
         assertEquals(State.ABORTED, s.state());
         assertEquals(State.ABORTED, s.componentStopped(), "a late component stop is ignored");
-        refused(State.ABORTED, () -> s.apply(Component.of(999)), "owns");
+        refused(State.ABORTED, () -> s.apply(OTHER, 2), "owns");
         assertEquals(State.ENDED, s.stopped(StopReason.ABORT));
         assertEquals(State.ABORTED, s.stoppedFrom());
     }
@@ -146,10 +162,18 @@ class ControlSessionTest {
         String rule = "api_stop (reason timeout) ended the session; nothing more may be sent";
         refused(State.ENDED, s::accept, "accept", rule);
         refused(State.ENDED, s::reaccept, "reaccept", rule);
-        refused(State.ENDED, () -> s.apply(Component.of(999)), "apply(oType 999)", rule);
+        refused(State.ENDED, () -> s.apply(OTHER, 2), "apply(component oType 999)", rule);
         refused(State.ENDED, s::terminate, "terminate", rule);
         refused(State.ENDED, s::abort, "abort", rule);
         assertEquals(State.ENDED, s.componentStopped());
+        assertTrue(s.linkUp().isEmpty(), "no reaccept for an ended session");
+    }
+
+    @Test
+    void aLocalEndSaysSo() {
+        ControlSession s = controlled("dialog");
+        s.stopped(StopReason.CLOSED);
+        refused(State.ENDED, s::abort, "the session ended here (closed); nothing more may be sent for it");
     }
 
     @Test
@@ -173,6 +197,62 @@ class ControlSessionTest {
         assertEquals(StopReason.UNKNOWN, StopReason.fromWire("other"));
         assertEquals(StopReason.UNKNOWN, StopReason.fromWire(null));
         assertNull(offered("dialog").stopReason());
+        assertTrue(StopReason.LOST.local() && StopReason.CLOSED.local() && !StopReason.SCRIPT.local());
+    }
+
+    // ---- the link
+
+    @Test
+    void nothingIsSentWhileTheLinkIsDown() {
+        ControlSession s = running("dialog");
+        s.linkDown();
+        String rule = "the socket is down; nothing is sent until the client has reconnected and reaccepted";
+        refused(State.COMPONENT_RUNNING, s::terminate, rule);
+        refused(State.COMPONENT_RUNNING, s::abort, rule);
+        refused(State.COMPONENT_RUNNING, s::reaccept, rule);
+        assertEquals(State.CONTROLLED, s.componentStopped(), "events still arrive in order before the drop");
+        refused(State.CONTROLLED, () -> s.apply(OTHER, 3), rule);
+    }
+
+    @Test
+    void linkUpReacceptsAnOwnedSessionAndKeepsItsComponent() {
+        ControlSession s = running("dialog");
+        s.terminate();
+        s.linkDown();
+        IvrRequest.SessionCommand reaccept = s.linkUp().orElseThrow();
+        assertEquals("ivrapi_reaccept", reaccept.name());
+        assertEquals(State.COMPONENT_RUNNING, s.reaccepted(AcceptResult.OK));
+        assertEquals("ivrapi_component_terminate", s.terminate().name(), "the lost terminate may be sent again");
+        assertEquals(State.CONTROLLED, s.componentStopped());
+    }
+
+    @Test
+    void linkUpReacceptsASessionWhoseAcceptWasInFlight() {
+        ControlSession s = offered("dialog");
+        s.accept();
+        s.linkDown();
+        s.linkUp().orElseThrow();
+        assertEquals(State.CONTROLLED, s.reaccepted(AcceptResult.OK));
+    }
+
+    @Test
+    void aRefusedReacceptLosesTheSession() {
+        ControlSession s = running("dialog");
+        s.linkDown();
+        s.linkUp();
+        assertEquals(State.LOST, s.reaccepted(AcceptResult.LOST));
+        refused(State.LOST, () -> s.apply(OTHER, 3), "owns");
+    }
+
+    @Test
+    void linkUpSendsNothingForSessionsNotOwned() {
+        ControlSession offered = offered("dialog");
+        offered.linkDown();
+        assertTrue(offered.linkUp().isEmpty());
+        ControlSession aborted = controlled("dialog");
+        aborted.abort();
+        aborted.linkDown();
+        assertTrue(aborted.linkUp().isEmpty());
     }
 
     // ---- refusals by state
@@ -203,13 +283,13 @@ class ControlSessionTest {
 
     @Test
     void applyRefusedWhileAComponentRuns() {
-        refused(State.COMPONENT_RUNNING, () -> running("dialog").apply(Component.of(999)),
-                "apply(oType 999)", "one component at a time");
+        refused(State.COMPONENT_RUNNING, () -> running("dialog").apply(OTHER, 2),
+                "apply(component oType 999)", "one component at a time");
     }
 
     @Test
     void applyRefusedUnlessControlled() {
-        refused(State.OFFERED, () -> offered("dialog").apply(Component.of(999)),
+        refused(State.OFFERED, () -> offered("dialog").apply(OTHER, 1),
                 "components are applied only to a session this controller owns (CONTROLLED)");
     }
 
@@ -234,109 +314,99 @@ class ControlSessionTest {
     @ParameterizedTest
     @ValueSource(strings = {"early", "ringing", "incoming"})
     void transferBeforeDialogBecomesA3xxResponse(String sip) {
-        IvrRequest.ComponentApply a = controlled(sip).apply(Component.withCode(ControlSession.TRANSFER, 302));
+        IvrRequest.ComponentApply a = controlled(sip).apply(Component.transfer("13"), 1);
         assertEquals(202, a.data().get("oType").intValue());
-        assertEquals(302, a.data().get("code").intValue());
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {200, 404, 299, 700})
-    void transferBeforeDialogNeeds3xx(int code) {
-        refused(State.CONTROLLED, () -> controlled("ringing").apply(Component.withCode(ControlSession.TRANSFER,
-                code)), "apply(oType 203)", "before the dialog is confirmed (SIP state ringing, not dialog) a"
-                + " transfer (203) is sent as a 3xx SIP response (202)", "from 300 to 399, got " + code);
-    }
-
-    @Test
-    void transferBeforeDialogNeedsACode() {
-        refused(State.CONTROLLED, () -> controlled("early").apply(Component.of(ControlSession.TRANSFER)),
-                "a transfer (203) is sent as a 3xx SIP response", "got null");
+        assertEquals(302, a.data().get("sipCode").intValue());
+        assertEquals("13", a.data().get("redirectTo").textValue());
+        IvrRequest.ComponentApply b = controlled(sip).apply(Component.transfer("14").withRedirectCode(301), 1);
+        assertEquals(301, b.data().get("sipCode").intValue());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"early", "ringing", "incoming"})
     void hangupBeforeDialogBecomesA4xxTo6xxResponse(String sip) {
+        IvrRequest.ComponentApply plain = controlled(sip).apply(Component.hangup(), 1);
+        assertEquals(202, plain.data().get("oType").intValue());
+        assertEquals(Component.Hangup.DEFAULT_EARLY_CODE, plain.data().get("sipCode").intValue());
         for (int code : new int[] {400, 486, 603, 699}) {
-            IvrRequest.ComponentApply a = controlled(sip).apply(Component.withCode(ControlSession.HANGUP, code));
+            IvrRequest.ComponentApply a = controlled(sip).apply(Component.hangup().withEarlyResponse(code, "No"), 1);
             assertEquals(202, a.data().get("oType").intValue());
-            assertEquals(code, a.data().get("code").intValue());
+            assertEquals(code, a.data().get("sipCode").intValue());
+            assertEquals("No", a.data().get("phrase").textValue());
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {302, 399, 200, 700})
-    void hangupBeforeDialogNeeds4xxTo6xx(int code) {
-        refused(State.CONTROLLED, () -> controlled("incoming").apply(Component.withCode(ControlSession.HANGUP,
-                code)), "apply(oType 201)", "before the dialog is confirmed (SIP state incoming, not dialog) a"
-                + " hangup (201) is sent as a 4xx-6xx SIP response (202)", "from 400 to 699, got " + code);
-    }
-
     @Test
-    void nullSipStateCountsAsNotConfirmed() {
-        refused(State.CONTROLLED, () -> controlled(null).apply(Component.of(ControlSession.HANGUP)),
-                "SIP state null, not dialog");
+    void rawTransferAndHangupBeforeDialogAreRefusedWithAHint() {
+        refused(State.CONTROLLED, () -> controlled("ringing").apply(Component.raw(203, null), 1),
+                "before the dialog is confirmed (SIP state ringing, not dialog) a transfer (203) must be sent as a"
+                        + " 3xx SIP response (202); apply Component.transfer(number)");
+        refused(State.CONTROLLED, () -> controlled(null).apply(Component.raw(201, null), 1),
+                "(SIP state null, not dialog) a hangup (201) must be sent as a 4xx-6xx SIP response (202)");
     }
 
     @Test
     void transferAndHangupInDialogAreSentAsThemselves() {
-        assertEquals(203, controlled("dialog").apply(Component.of(ControlSession.TRANSFER)).data().get("oType")
-                .intValue());
-        assertEquals(201, controlled("dialog").apply(Component.of(ControlSession.HANGUP)).data().get("oType")
-                .intValue());
+        IvrRequest.ComponentApply t = controlled("dialog").apply(Component.transfer("13").withReinviteMode(2), 1);
+        assertEquals(203, t.data().get("oType").intValue());
+        assertEquals("13", t.data().get("number").textValue());
+        assertEquals(2, t.data().get("reinviteMode").intValue());
+        assertEquals(201, controlled("dialog").apply(Component.hangup(), 1).data().get("oType").intValue());
+        assertEquals(203, controlled("dialog").apply(Component.raw(203, null), 1).data().get("oType").intValue());
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {ControlSession.PLAYBACK, ControlSession.RECORD})
+    @ValueSource(ints = {Component.PLAYBACK, Component.RECORD})
     void mediaOnlyInEarlyOrDialog(int oType) {
-        controlled("early").apply(Component.of(oType));
-        controlled("dialog").apply(Component.of(oType));
+        Component media = oType == Component.PLAYBACK ? PLAY : RECORD;
+        controlled("early").apply(media, 1);
+        controlled("dialog").apply(media, 1);
+        controlled("dialog").apply(Component.raw(oType, null), 1);
         for (String sip : new String[] {"ringing", "incoming"}) {
-            refused(State.CONTROLLED, () -> controlled(sip).apply(Component.of(oType)), "apply(oType " + oType
-                    + ")", "media components (playback 204, record 208) need SIP state early (last response 183)"
-                    + " or dialog, got " + sip);
+            refused(State.CONTROLLED, () -> controlled(sip).apply(media, 1), "media components (playback 204,"
+                    + " record 208) need SIP state early (last response 183) or dialog, got " + sip);
+            refused(State.CONTROLLED, () -> controlled(sip).apply(Component.raw(oType, null), 1), "got " + sip);
         }
     }
 
     @Test
     void sipResponsesMoveTheSipState() {
         ControlSession s = controlled("incoming");
-        s.apply(Component.withCode(ControlSession.SIP_RESPONSE, 183));
+        s.apply(Component.sipResponse(183, "Session Progress"), 1);
         assertEquals("early", s.sipState());
         s.componentStopped();
-        s.apply(Component.of(ControlSession.PLAYBACK));
+        s.apply(PLAY, 2);
         s.componentStopped();
-        s.apply(Component.withCode(ControlSession.SIP_RESPONSE, 180));
+        s.apply(Component.sipResponse(180, "Ringing"), 3);
         assertEquals("ringing", s.sipState());
         s.componentStopped();
-        refused(State.CONTROLLED, () -> s.apply(Component.of(ControlSession.RECORD)), "got ringing");
-        s.apply(Component.withCode(ControlSession.SIP_RESPONSE, 200));
+        refused(State.CONTROLLED, () -> s.apply(RECORD, 4), "got ringing");
+        s.apply(Component.sipResponse(200, "OK"), 5);
         assertEquals("dialog", s.sipState());
         s.componentStopped();
-        s.apply(Component.of(ControlSession.RECORD));
+        s.apply(RECORD, 6);
     }
 
     @Test
     void sipResponseRules() {
-        refused(State.CONTROLLED, () -> controlled("dialog").apply(Component.withCode(ControlSession.SIP_RESPONSE,
-                200)), "the INVITE already has its final response");
-        refused(State.CONTROLLED, () -> controlled("early").apply(Component.of(ControlSession.SIP_RESPONSE)),
-                "a SIP response (202) needs an integer \"code\" from 100 to 699, got null");
-        refused(State.CONTROLLED, () -> controlled("early").apply(Component.withCode(ControlSession.SIP_RESPONSE,
-                99)), "got 99");
+        refused(State.CONTROLLED, () -> controlled("dialog").apply(Component.sipResponse(200, "OK"), 1),
+                "the INVITE already has its final response");
+        refused(State.CONTROLLED, () -> controlled("early").apply(Component.raw(202, null), 1),
+                "a SIP response (202) needs an integer \"sipCode\" from 100 to 699, got null");
+        refused(State.CONTROLLED, () -> controlled("early").apply(Component.raw(202,
+                JsonNodeFactory.instance.objectNode().put("sipCode", 99)), 1), "got 99");
+        ControlSession s = controlled("ringing");
+        s.apply(Component.sipResponse(486, "Busy Here"), 1);
+        s.componentStopped();
+        refused(State.CONTROLLED, () -> s.apply(Component.sipResponse(180, "Ringing"), 2),
+                "the INVITE already has its final response (486); a SIP response (202) 180 cannot follow it");
     }
 
     @Test
     void refusedApplyChangesNothing() {
         ControlSession s = controlled("ringing");
-        assertThrows(IvrStateException.class, () -> s.apply(Component.of(ControlSession.PLAYBACK)));
+        assertThrows(IvrStateException.class, () -> s.apply(PLAY, 1));
         assertEquals(State.CONTROLLED, s.state());
         assertEquals("ringing", s.sipState());
-    }
-
-    @Test
-    void componentParamsMustNotRepeatOType() {
-        com.fasterxml.jackson.databind.node.ObjectNode p =
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("oType", 1);
-        assertThrows(IllegalArgumentException.class, () -> new Component(204, p));
     }
 }

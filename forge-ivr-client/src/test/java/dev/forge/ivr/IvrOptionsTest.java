@@ -28,4 +28,31 @@ class IvrOptionsTest {
                 assertThrows(IllegalArgumentException.class, () -> IvrOptions.builder().renewAt(1).build())
                         .getMessage());
     }
+
+    @Test
+    void reconnectBacksOffExponentiallyUpToTheMaximum() {
+        IvrOptions o = IvrOptions.builder().reconnectInitialDelay(Duration.ofMillis(100))
+                .reconnectMaxDelay(Duration.ofMillis(1000)).reconnectMultiplier(2).build();
+        long[] expected = {100, 200, 400, 800, 1000, 1000};
+        for (int attempt = 1; attempt <= expected.length; attempt++) {
+            assertEquals(Duration.ofMillis(expected[attempt - 1]), o.reconnectDelay(attempt), "attempt " + attempt);
+        }
+        assertEquals(Duration.ofMillis(1000), o.reconnectDelay(Integer.MAX_VALUE));
+        IvrOptions constant = o.toBuilder().reconnectMultiplier(1).build();
+        assertEquals(Duration.ofMillis(100), constant.reconnectDelay(7));
+        assertEquals(IvrOptions.DEFAULT_RECONNECT_INITIAL_DELAY, IvrOptions.defaults().reconnectDelay(1));
+        assertEquals(IvrOptions.DEFAULT_RECONNECT, IvrOptions.defaults().reconnect());
+    }
+
+    @Test
+    void invalidReconnectSettingsFailWithTheOffendingValue() {
+        assertEquals("reconnectInitialDelay (PT1M) must not exceed reconnectMaxDelay (PT30S)",
+                assertThrows(IllegalArgumentException.class, () -> IvrOptions.builder()
+                        .reconnectInitialDelay(Duration.ofMinutes(1)).build()).getMessage());
+        assertEquals("reconnectMultiplier must be from 1 (constant wait) to 100, got 0.5",
+                assertThrows(IllegalArgumentException.class, () -> IvrOptions.builder().reconnectMultiplier(0.5)
+                        .build()).getMessage());
+        assertEquals("attempt counts from 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> IvrOptions.defaults().reconnectDelay(0)).getMessage());
+    }
 }

@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
  * The {@code forge} command: {@code run}, {@code driver}, {@code bench}, {@code demo}, {@code worker},
- * {@code submit}, {@code teleforge listen}, {@code integrations serve},
+ * {@code submit}, {@code teleforge listen}, {@code integrations serve}, {@code ivr-agent}, {@code ivr-sim},
  * {@code help}, {@code version}.
  *
  * <p>{@link #run(String[], PrintStream, PrintStream)} does the work and returns the exit status, so tests
@@ -23,34 +26,36 @@ import java.util.Properties;
  */
 public final class ForgeCli {
 
+    /** Every command's usage, in the order {@code forge help} lists them. */
+    private static final Map<String, String> COMMANDS = commands();
+
     static final String USAGE = """
             forge: run and test Forge call-routing scripts on the embedded V8 engine.
 
             Usage:
             %s
 
-            %s
-
-            %s
-
-            %s
-
-            %s
-
-            %s
-
-            %s
-
-            %s
-
               forge help | --help       this text
               forge version             the kit's version
 
             Exit status: 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error, 70 Forge could not start.
-            """.formatted(RunCommand.USAGE.indent(2).stripTrailing(), DriverCommand.USAGE.indent(2).stripTrailing(),
-            BenchCommand.USAGE.indent(2).stripTrailing(), DemoCommand.USAGE.indent(2).stripTrailing(),
-            WorkerCommand.USAGE.indent(2).stripTrailing(), SubmitCommand.USAGE.indent(2).stripTrailing(),
-            TeleforgeCommand.USAGE.indent(2).stripTrailing(), IntegrationsCommand.USAGE.indent(2).stripTrailing());
+            """.formatted(String.join("\n\n", COMMANDS.values().stream()
+            .map(usage -> usage.indent(2).stripTrailing()).toList()));
+
+    private static Map<String, String> commands() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("run", RunCommand.USAGE);
+        c.put("driver", DriverCommand.USAGE);
+        c.put("bench", BenchCommand.USAGE);
+        c.put("demo", DemoCommand.USAGE);
+        c.put("worker", WorkerCommand.USAGE);
+        c.put("submit", SubmitCommand.USAGE);
+        c.put("teleforge", TeleforgeCommand.USAGE);
+        c.put("integrations", IntegrationsCommand.USAGE);
+        c.put("ivr-agent", IvrAgentCommand.USAGE);
+        c.put("ivr-sim", IvrSimCommand.USAGE);
+        return Collections.unmodifiableMap(c);
+    }
 
     private ForgeCli() {
     }
@@ -95,6 +100,10 @@ public final class ForgeCli {
                     return TeleforgeCommand.run(rest, out, err);
                 case "integrations":
                     return IntegrationsCommand.run(rest, out);
+                case "ivr-agent":
+                    return IvrAgentCommand.run(rest, out, err);
+                case "ivr-sim":
+                    return IvrSimCommand.run(rest, out, err);
                 case "help", "--help", "-h":
                     out.print(USAGE);
                     return ExitCode.OK;
@@ -103,7 +112,7 @@ public final class ForgeCli {
                     return ExitCode.OK;
                 default:
                     throw new UsageException("unknown command '" + command
-                            + "'; commands: run, driver, bench, demo, worker, submit, teleforge, integrations, help, version");
+                            + "'; commands: " + String.join(", ", COMMANDS.keySet()) + ", help, version");
             }
         } catch (UsageException e) {
             err.println("forge " + command + ": " + e.getMessage());
@@ -120,21 +129,11 @@ public final class ForgeCli {
     }
 
     private static boolean isCommand(String command) {
-        return List.of("run", "driver", "bench", "demo", "worker", "submit", "teleforge", "integrations").contains(command);
+        return COMMANDS.containsKey(command);
     }
 
     private static String commandUsage(String command) {
-        return switch (command) {
-            case "run" -> RunCommand.USAGE;
-            case "bench" -> BenchCommand.USAGE;
-            case "driver" -> DriverCommand.USAGE;
-            case "demo" -> DemoCommand.USAGE;
-            case "worker" -> WorkerCommand.USAGE;
-            case "submit" -> SubmitCommand.USAGE;
-            case "teleforge" -> TeleforgeCommand.USAGE;
-            case "integrations" -> IntegrationsCommand.USAGE;
-            default -> USAGE;
-        };
+        return COMMANDS.getOrDefault(command, USAGE);
     }
 
     /** The kit's version, from the build. */

@@ -1,0 +1,86 @@
+package dev.forge.ivr;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared pool: each controlled session has one, so that
+ * its state changes never interleave while sessions run in parallel. {@link #execute} only queues, so the
+ * socket's receive thread can hand frames to a session without waiting. When the pool refuses (it was shut
+ * down), the tasks run on the calling thread so that no stage is left hanging.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class SerialExecutor implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
+    private static final ThreadLocal<SerialExecutor> CURRENT = new ThreadLocal<>();
+    private static final int BATCH = 64;
+
+    private final Executor pool;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    SerialExecutor(Executor pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        schedule();
+    }
+
+    /** True on a thread that is running a task of this executor. */
+    boolean isCurrent() {
+        return CURRENT.get() == this;
+    }
+
+    /** True on a thread that is running a task of any serial executor (a session callback). */
+    static boolean inAnySession() {
+        return CURRENT.get() != null;
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                pool.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                drain();
+            }
+        }
+    }
+
+    private void drain() {
+        SerialExecutor outer = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    break;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.warn("an ivrapi session task failed", e);
+                }
+            }
+        } finally {
+            if (outer == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(outer);
+            }
+            scheduled.set(false);
+        }
+        // more work, or work that arrived while the flag was still set: go again (later, to be fair to others)
+        if (!tasks.isEmpty()) {
+            schedule();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.forge.testkit.ivr;
+
+import static dev.forge.testkit.ivr.IvrControllerTest.MENU;
+import static dev.forge.testkit.ivr.IvrControllerTest.TOKEN;
+import static dev.forge.testkit.ivr.IvrControllerTest.WAIT;
+import static dev.forge.testkit.ivr.IvrControllerTest.done;
+import static dev.forge.testkit.ivr.IvrControllerTest.failure;
+import static dev.forge.testkit.ivr.IvrControllerTest.next;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.forge.ivr.Component;
+import dev.forge.ivr.ComponentResult;
+import dev.forge.ivr.ControlOptions;
+import dev.forge.ivr.ControlSession;
+import dev.forge.ivr.IvrClient;
+import dev.forge.ivr.IvrConnectionListener;
+import dev.forge.ivr.IvrOptions;
+import dev.forge.ivr.IvrRequest;
+import dev.forge.ivr.IvrSession;
+import dev.forge.ivr.IvrStateException;
+import dev.forge.ivr.SessionListener;
+import dev.forge.ivr.StopReason;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Socket drops in the middle of controlled sessions: reconnect, re-subscribe, reaccept, against the fake. */
+class IvrReconnectTest {
+    private static final IvrOptions FAST_RECONNECT = IvrOptions.builder()
+            .reconnectInitialDelay(Duration.ofMillis(10)).reconnectMaxDelay(Duration.ofMillis(40)).build();
+
+    private FakeIvrPlatform platform;
+    private IvrClient client;
+    private final IvrControllerTest.Sessions handler = new IvrControllerTest.Sessions();
+    private final BlockingQueue<String> link = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Integer> reconnected = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() {
+        platform = FakeIvrPlatform.start(TOKEN);
+        client = IvrClient.connect(platform.endpoint(), TOKEN, FAST_RECONNECT);
+        client.addConnectionListener(new IvrConnectionListener() {
+            @Override
+            public void onReconnected(int attempts) {
+                reconnected.add(attempts);
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        platform.close();
+    }
+
+    private IvrRequest take(String name) throws InterruptedException {
+        IvrRequest r = platform.takeRequest(name, WAIT);
+        assertNotNull(r, "no " + name + " within " + WAIT);
+        return r;
+    }
+
+    /** A controlled session whose link events go to {@link #link}. */
+    private IvrSession controlled(String ivrid) throws InterruptedException {
+        client.control(ControlOptions.defaults(), handler);
+        platform.startCall(ivrid, "abc", "dialog");
+        IvrSession s = handler.next();
+        s.addListener(new SessionListener() {
+            @Override
+            public void onLinkDown(IvrSession session) {
+                link.add("down");
+            }
+
+            @Override
+            public void onReaccepted(IvrSession session) {
+                link.add("reaccepted");
+            }
+        });
+        return s;
+    }
+
+    @Test
+    void aDisconnectInTheMiddleOfASessionKeepsItsComponent() throws Exception {
+        IvrSession s = controlled("rDlg-1");
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.dtmf("rDlg-1", "5");
+        done(s.nextDtmf()); // the digit came after the apply's answer: the client has seen the answer
+
+        platform.disconnectAll();
+        assertEquals("down", next(link));
+        var subscribe = (IvrRequest.Subscribe) take("subscribe");
+        assertEquals("ivrevents", subscribe.eventClass());
+        var reaccept = (IvrRequest.SessionCommand) take("ivrapi_reaccept");
+        assertEquals("rDlg-1", reaccept.ivrid());
+        assertEquals("abc", reaccept.key());
+        assertEquals("reaccepted", next(link));
+        assertEquals(1, next(reconnected));
+        assertFalse(played.toCompletableFuture().isDone(), "the component's stage survives the reconnect");
+        assertEquals(ControlSession.State.COMPONENT_RUNNING, s.state());
+
+        platform.componentStopped("rDlg-1", "transfer", JsonNodeFactory.instance.objectNode().put("dtmfBuffer", "5"));
+        ComponentResult r = done(played);
+        assertEquals("5", r.dtmfBuffer());
+        assertEquals(1, s.reacceptCount());
+        assertEquals(1, client.reconnectCount());
+        assertEquals(1, platform.record("rDlg-1").reaccepts());
+
+        CompletionStage<ComponentResult> bye = s.apply(Component.hangup());
+        take("ivrapi_component_apply");
+        platform.componentStopped("rDlg-1", "transfer", null);
+        done(bye);
+        assertEquals(StopReason.SCRIPT, done(s.ended()));
+        assertEquals(CallRecord.Outcome.HANGUP, platform.awaitEnd("rDlg-1", WAIT).outcome());
+    }
+
+    @Test
+    void anApplyWhoseAnswerWasLostIsTerminatedAfterTheReaccept() throws Exception {
+        IvrSession s = controlled("rDlg-1");
+        platform.delay("ivrapi_component_apply", Duration.ofSeconds(30)); // the answer never makes it
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.disconnectAll();
+        take("ivrapi_reaccept");
+        take("ivrapi_component_terminate");
+        ComponentResult r = done(played);
+        assertEquals(FakeIvrPlatform.TERMINATED_KEY, r.transferKey(), "it did run; the platform stopped it");
+    }
+
+    @Test
+    void anAcceptWhoseAnswerWasLostIsReacceptedAndHandedOver() throws Exception {
+        platform.delay("ivrapi_accept", Duration.ofSeconds(30));
+        client.control(ControlOptions.defaults(), handler);
+        platform.startCall("rDlg-1", "abc", "dialog");
+        take("ivrapi_accept");
+        assertTrue(handler.taken.isEmpty());
+        platform.disconnectAll();
+        take("ivrapi_reaccept");
+        IvrSession s = handler.next();
+        assertEquals("rDlg-1", s.ivrid());
+        assertEquals(ControlSession.State.CONTROLLED, s.state());
+        assertEquals(0, s.reacceptCount(), "handed over once, after the reaccept that took it");
+    }
+
+    @Test
+    void aSessionThatEndedWhileTheSocketWasDownIsLostAfterTheReconnect() throws Exception {
+        IvrSession s = controlled("rDlg-1");
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.refuseConnections(true);
+        platform.disconnectAll();
+        assertEquals("down", next(link));
+        platform.stopCall("rDlg-1", "script"); // nobody is connected to hear the api_stop
+        platform.refuseConnections(false);
+        take("ivrapi_reaccept");
+        assertEquals(StopReason.LOST, done(s.ended()));
+        IvrStateException e = assertInstanceOf(IvrStateException.class, failure(played));
+        assertTrue(e.getMessage().contains("after the reconnect the platform refused ivrapi_reaccept (ivrapi_reaccept"
+                + " (qid "), e.getMessage());
+        assertTrue(e.getMessage().contains("no controllable session rDlg-1 with that key"), e.getMessage());
+    }
+
+    @Test
+    void theClientKeepsTryingWithBackoffUntilThePlatformIsBack() throws Exception {
+        IvrSession s = controlled("rDlg-1");
+        platform.refuseConnections(true);
+        platform.disconnectAll();
+        assertEquals("down", next(link));
+        assertTrue(platform.awaitRefusedConnections(3, WAIT), "the client retries while refused");
+        platform.refuseConnections(false);
+        int attempts = next(reconnected);
+        assertTrue(attempts >= 4, "three refused attempts and the one that worked, got " + attempts);
+        assertEquals("reaccepted", next(link));
+        assertEquals(ControlSession.State.CONTROLLED, s.state());
+    }
+
+    @Test
+    void withoutReconnectADropEndsTheSessions() throws Exception {
+        client.close();
+        client = IvrClient.connect(platform.endpoint(), TOKEN, IvrOptions.builder().reconnect(false).build());
+        IvrSession s = controlled("rDlg-1");
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.disconnectAll();
+        assertEquals(StopReason.CLOSED, done(s.ended()));
+        assertInstanceOf(dev.forge.ivr.IvrSessionEndedException.class, failure(played));
+        assertFalse(client.isOpen());
+    }
+
+    @Test
+    void eventsOfTheOutageArriveAfterTheReaccept() throws Exception {
+        IvrSession s = controlled("rDlg-1");
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.refuseConnections(true);
+        platform.disconnectAll();
+        assertEquals("down", next(link));
+        platform.dtmf("rDlg-1", "7"); // pressed while the controller is away
+        platform.componentStopped("rDlg-1", "transfer", JsonNodeFactory.instance.objectNode().put("dtmfBuffer", "7"));
+        platform.refuseConnections(false);
+        assertEquals("7", done(played).dtmfBuffer());
+        assertEquals("7", done(s.nextDtmf()).digit());
+    }
+
+    @Test
+    void whenThePlatformDropsTheOutagesEventsTerminateAfterReacceptEndsTheWait() throws Exception {
+        platform.dropEventsWhileDisconnected(true);
+        client.control(ControlOptions.builder().terminateAfterReaccept(true).build(), handler);
+        platform.startCall("rDlg-1", "abc", "dialog");
+        IvrSession s = handler.next();
+        CompletionStage<ComponentResult> played = s.apply(MENU);
+        take("ivrapi_component_apply");
+        platform.dtmf("rDlg-1", "1");
+        done(s.nextDtmf()); // the apply's answer has been seen
+        platform.refuseConnections(true);
+        platform.disconnectAll();
+        platform.componentStopped("rDlg-1", "transfer", null); // lost: nobody is connected
+        platform.refuseConnections(false);
+        take("ivrapi_reaccept");
+        take("ivrapi_component_terminate");
+        ComponentResult r = done(played);
+        assertTrue(r.terminated(), "the platform had nothing to terminate: the component ended unseen");
+    }
+}
