@@ -20,9 +20,11 @@ import java.util.Set;
  * Tyrus on Grizzly, bound to 127.0.0.1 only: Tyrus' own Grizzly container always listens on every
  * interface, and a test server must never be reachable from outside the machine.
  *
+ * <p>Public so that tests can serve their own endpoints on loopback the same way (register, then start).
+ *
  * <p>Thread-safety: start and stop from one thread; the server's threads serve connections.
  */
-final class LoopbackServerContainer extends TyrusServerContainer {
+public final class LoopbackServerContainer extends TyrusServerContainer {
 
     private static final String LISTENER = "loopback";
 
@@ -31,7 +33,7 @@ final class LoopbackServerContainer extends TyrusServerContainer {
     private NetworkListener listener;
     private String contextPath;
 
-    LoopbackServerContainer() {
+    public LoopbackServerContainer() {
         super((Set<Class<?>>) null);
         engine = TyrusWebSocketEngine.builder(this).build();
     }

@@ -55,14 +55,18 @@ class IvrAgentCommandTest {
         try (FakeIvrPlatform platform = FakeIvrPlatform.start(scenario.token());
              FakeIvrScenario.Run run = scenario.play(platform)) {
             Agent agent = Agent.start(platform, 5);
-            // Drop the socket once the first caller hears the PIN prompt: the agent must reconnect, reaccept its
-            // calls and carry on where each one was.
-            IvrRequest prompt;
-            do {
-                prompt = platform.takeRequest("ivrapi_component_apply", Duration.ofSeconds(60));
-                assertNotNull(prompt, () -> "no PIN prompt applied; agent said: " + agent.stderr());
-            } while (!(prompt instanceof IvrRequest.ComponentApply apply
-                    && apply.data().path("file").asText().equals("ivr/enter-pin.wav")));
+            // Drop the socket once every call of the agent's key was accepted (an api_start sent while no controller
+            // is connected is lost, as on the platform) and a caller hears the PIN prompt: the agent must reconnect,
+            // reaccept its calls and carry on where each one was.
+            int accepted = 0;
+            boolean prompted = false;
+            while (accepted < 5 || !prompted) {
+                IvrRequest request = platform.takeRequest(Duration.ofSeconds(60));
+                assertNotNull(request, () -> "the agent stopped sending; it said: " + agent.stderr());
+                accepted += request.name().equals("ivrapi_accept") ? 1 : 0;
+                prompted |= request instanceof IvrRequest.ComponentApply apply
+                        && apply.data().path("file").asText().equals("ivr/enter-pin.wav");
+            }
             platform.disconnectAll();
 
             Map<String, JsonNode> lines = new HashMap<>();

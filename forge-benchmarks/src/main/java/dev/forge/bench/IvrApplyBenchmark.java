@@ -1,0 +1,181 @@
+package dev.forge.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.forge.ivr.Component;
+import dev.forge.ivr.ControlOptions;
+import dev.forge.ivr.IvrClient;
+import dev.forge.ivr.IvrCodec;
+import dev.forge.ivr.IvrOptions;
+import dev.forge.ivr.IvrRequest;
+import dev.forge.ivr.IvrSession;
+import dev.forge.ivr.Qid;
+import dev.forge.testkit.ivr.FakeIvrPlatform;
+import dev.forge.testkit.ivr.LoopbackServerContainer;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One component apply round trip, three ways, side by side on the same loopback:
+ * <ul>
+ *   <li>{@code rawEcho}: a raw WebSocket client sends an apply-sized frame to an echo endpoint and waits for it
+ *       to come back: the floor of any request/answer on this machine;</li>
+ *   <li>{@code rawApply}: the same raw client applies a playback on a session it accepted on
+ *       {@link FakeIvrPlatform} with hand-built frames and waits for its {@code ivrapi_component_stopped}
+ *       (the fake stops it at once): the protocol's cost without Forge's client;</li>
+ *   <li>{@code clientApply}: {@link IvrSession#apply} of the same playback through {@link IvrClient} on the same
+ *       fake, until its {@code ComponentResult}.</li>
+ * </ul>
+ * {@code clientApply - rawApply} at p50 is what the client adds (target: at most 20 µs). Both wait on a future
+ * completed by the socket's thread, so thread hand-offs count on both sides.
+ *
+ * <p>Run: {@code java -jar forge-benchmarks/target/benchmarks.jar IvrApplyBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 4, time = 5)
+@Fork(1)
+public class IvrApplyBenchmark {
+
+    private static final String TOKEN = "bench-token";
+    private static final String FILE = ":GS_PUB/prompts/menu.wav";
+
+    private FakeIvrPlatform platform;
+    private LoopbackServerContainer echoServer;
+    private IvrClient client;
+    private IvrSession session;
+    private RawClient echo;
+    private RawClient raw;
+    private long oId = 5_000_000_000L;
+    private final Component playback = Component.playback(FILE);
+
+    /** A WebSocket client with nothing on top: each answer completes the future the caller waits on. */
+    static final class RawClient extends Endpoint {
+        final AtomicReference<CompletableFuture<String>> pending = new AtomicReference<>();
+        final String prefix;
+        Session socket;
+
+        /** @param prefix the start of the message that answers a request; null: any message */
+        RawClient(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void onOpen(Session s, EndpointConfig config) {
+            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+                CompletableFuture<String> f = pending.get();
+                if (f != null && (prefix == null || text.startsWith(prefix)) && pending.compareAndSet(f, null)) {
+                    f.complete(text);
+                }
+            });
+        }
+
+        String call(String text, String answerPrefix) throws Exception {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            pending.set(f);
+            socket.getBasicRemote().sendText(text);
+            return f.get(10, TimeUnit.SECONDS);
+        }
+
+        static RawClient connect(URI uri, String prefix) throws Exception {
+            WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+            RawClient c = new RawClient(prefix);
+            c.socket = container.connectToServer(c, ClientEndpointConfig.Builder.create().build(), uri);
+            return c;
+        }
+    }
+
+    /** Echoes every text frame. */
+    public static final class Echo extends Endpoint {
+        @Override
+        public void onOpen(Session s, EndpointConfig config) {
+            s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> s.getAsyncRemote().sendText(text));
+        }
+    }
+
+    @Setup
+    public void setUp() throws Exception {
+        platform = FakeIvrPlatform.start(TOKEN);
+        platform.autoStop(Duration.ZERO);
+
+        CompletableFuture<IvrSession> taken = new CompletableFuture<>();
+        client = IvrClient.connect(platform.endpoint(), TOKEN, IvrOptions.builder().build());
+        client.control(ControlOptions.builder().key("client").build(), taken::complete);
+        platform.startCall("client-1", "client", "dialog");
+        session = taken.get(10, TimeUnit.SECONDS);
+
+        IvrCodec codec = new IvrCodec();
+        raw = RawClient.connect(platform.tokenUrl(), null);
+        raw.call(codec.encode(new IvrRequest.Subscribe(Qid.of(1), "ivrevents", null, 3600, Map.of())), null);
+        CompletableFuture<String> start = new CompletableFuture<>();
+        raw.pending.set(start);
+        platform.startCall("raw-1", "raw", "dialog");
+        start.get(10, TimeUnit.SECONDS);
+        raw.call(codec.encode(new IvrRequest.SessionCommand(IvrRequest.Command.ACCEPT, Qid.of(2), "raw", "raw-1",
+                Map.of())), null);
+
+        echoServer = new LoopbackServerContainer();
+        echoServer.register(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
+        echoServer.start("/", 0);
+        echo = RawClient.connect(URI.create("ws://127.0.0.1:" + echoServer.getPort() + "/echo"), null);
+    }
+
+    private String applyText(String key, String ivrid, long id) {
+        return "[\"ivrapi_component_apply\",{\"qid\":" + id + ",\"key\":\"" + key + "\",\"ivrid\":\"" + ivrid
+                + "\",\"data\":{\"oType\":204,\"mode\":0,\"file\":\"" + FILE + "\",\"oId\":" + id + "}}]";
+    }
+
+    @Benchmark
+    public String rawEcho() throws Exception {
+        return echo.call(applyText("raw", "raw-1", ++oId), null);
+    }
+
+    @Benchmark
+    public String rawApply() throws Exception {
+        return raw.call(applyText("raw", "raw-1", ++oId), "[\"ivrapi_component_stopped\"");
+    }
+
+    @Benchmark
+    public Object clientApply() throws Exception {
+        return session.apply(playback).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        client.close();
+        raw.socket.close();
+        echo.socket.close();
+        echoServer.stop();
+        platform.close();
+    }
+
+    /** Keeps Jackson's node factory loaded before measuring (the fake and client use it). */
+    static {
+        JsonNodeFactory.instance.objectNode();
+    }
+}
