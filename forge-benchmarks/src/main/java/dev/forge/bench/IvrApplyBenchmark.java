@@ -131,7 +131,7 @@ public class IvrApplyBenchmark {
 
         IvrCodec codec = new IvrCodec();
         raw = RawClient.connect(platform.tokenUrl(), null);
-        raw.call(codec.encode(new IvrRequest.Subscribe(Qid.of(1), "ivrevents", null, 3600, Map.of())), null);
+        raw.call(codec.encode(new IvrRequest.Subscribe(Qid.of(1), "ivrevents", "bench-raw", 3600, Map.of())), null);
         CompletableFuture<String> start = new CompletableFuture<>();
         raw.pending.set(start);
         platform.startCall("raw-1", "raw", "dialog");
@@ -140,7 +140,7 @@ public class IvrApplyBenchmark {
                 Map.of())), null);
 
         echoServer = new LoopbackServerContainer();
-        echoServer.register(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
+        echoServer.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
         echoServer.start("/", 0);
         echo = RawClient.connect(URI.create("ws://127.0.0.1:" + echoServer.getPort() + "/echo"), null);
     }

@@ -209,7 +209,7 @@ final class ControlledSession implements IvrSession {
                 serial.execute(() -> onCancelled(op));
             }
         });
-        serial.execute(() -> enqueue(op));
+        serial.executeHere(() -> enqueue(op));
         return stage;
     }
 
@@ -291,7 +291,7 @@ final class ControlledSession implements IvrSession {
 
     /** {@code ivrapi_component_stopped} for this session; {@code exact} when routed by its oId. */
     void onComponentStopped(IvrEvent.ComponentStopped event, boolean exact) {
-        serial.execute(() -> {
+        serial.executeHere(() -> {
             Op op = running;
             if (op == null || (exact && event.oId() != null && event.oId() != op.oId)) {
                 LOG.debug("session {}: component_stopped (oId {}) for no running component; ignored", ivrid(),
@@ -536,7 +536,7 @@ final class ControlledSession implements IvrSession {
     // ---- digits
 
     void onDtmf(IvrEvent.Dtmf event) {
-        serial.execute(() -> {
+        serial.executeHere(() -> {
             if (ended.isDone()) {
                 return;
             }

@@ -35,6 +35,19 @@ final class SerialExecutor implements Executor {
         schedule();
     }
 
+    /**
+     * Runs {@code task} on the calling thread when this executor is idle, else queues it: for callers that may
+     * do a session's work themselves (an application thread applying a component, the client's event thread
+     * delivering a stop), which saves a hand-off to the pool on the hot path. Never call it from the socket's
+     * receive thread.
+     */
+    void executeHere(Runnable task) {
+        tasks.add(task);
+        if (scheduled.compareAndSet(false, true)) {
+            drain();
+        }
+    }
+
     /** True on a thread that is running a task of this executor. */
     boolean isCurrent() {
         return CURRENT.get() == this;
