@@ -12,13 +12,14 @@ import dev.forge.ivr.Qid;
 import dev.forge.testkit.ivr.FakeIvrPlatform;
 import dev.forge.testkit.ivr.LoopbackServerContainer;
 import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -103,7 +104,8 @@ public class IvrApplyBenchmark {
         }
 
         static RawClient connect(URI uri, String prefix) throws Exception {
-            WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+            // the same Tyrus client transport as IvrClient's (the JDK NIO container), so that only the client differs
+            WebSocketContainer container = ClientManager.createClient(JdkClientContainer.class.getName());
             RawClient c = new RawClient(prefix);
             c.socket = container.connectToServer(c, ClientEndpointConfig.Builder.create().build(), uri);
             return c;

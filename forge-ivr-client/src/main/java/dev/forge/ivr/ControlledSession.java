@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,6 +37,12 @@ final class ControlledSession implements IvrSession {
     private final ControlOptions options;
     private final ApiEvent start;
     private final SerialExecutor serial;
+    /**
+     * Where apply replies are handled: at once on the thread that read them when the session is idle, in order
+     * with the session's events (which the control layer also hands over on that thread); see
+     * {@link SerialExecutor#executeHere}.
+     */
+    private final Executor replies;
     private final ControlSession machine;
     private final CompletableFuture<StopReason> ended = new CompletableFuture<>();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
@@ -82,6 +89,7 @@ final class ControlledSession implements IvrSession {
         this.options = controller.options();
         this.start = start;
         this.serial = serial;
+        this.replies = serial::executeHere;
         this.machine = ControlSession.offered(start, client::nextQid);
         mirror();
     }
@@ -260,7 +268,7 @@ final class ControlledSession implements IvrSession {
             op.oId = oId;
             running = op;
             controller.track(oId, this);
-            client.request(request, serial).whenComplete((reply, error) -> onApplyReply(op, error));
+            client.request(request, replies).whenComplete((reply, error) -> onApplyReply(op, error));
         }
     }
 

@@ -102,6 +102,8 @@ public final class IvrClient implements AutoCloseable {
         // Tyrus reads this property as an Integer of milliseconds
         manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT,
                 (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
+        long sweep = Math.max(5, Math.min(100, options.requestTimeout().toMillis() / 4));
+        timers.scheduleWithFixedDelay(this::expireOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -261,26 +263,17 @@ public final class IvrClient implements AutoCloseable {
     CompletableFuture<IvrReply> request(IvrRequest request, Executor completer) {
         Qid qid = request.qid();
         CompletableFuture<IvrReply> reply = new CompletableFuture<>();
-        Pending p = new Pending(request, reply, completer);
+        Pending p = new Pending(request, reply, completer, System.nanoTime() + options.requestTimeout().toNanos());
         if (pending.putIfAbsent(qid, p) != null) {
             throw new IllegalArgumentException("qid " + qid + " is already waiting for a reply; use a fresh qid");
         }
-        ScheduledFuture<?> timeout;
-        try {
-            timeout = timers.schedule(() -> complete(p, null, new IvrTimeoutException("No " + request.replyName()
-                            + " for qid " + qid + " within " + options.requestTimeout() + " (IvrOptions.requestTimeout);"
-                            + " the request was dropped. Is the session still controlled and the platform answering?")),
-                    options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        if (closed.get()) {
             pending.remove(qid);
             reply.completeExceptionally(new IvrConnectionException("Cannot send " + request.name()
-                    + ": the IvrClient is closed", e));
+                    + ": the IvrClient is closed", null));
             return reply;
         }
-        reply.whenComplete((r, e) -> {
-            pending.remove(qid, p);
-            timeout.cancel(false);
-        });
+        reply.whenComplete((r, e) -> pending.remove(qid, p));
         try {
             send(request);
         } catch (IvrException e) {
@@ -607,7 +600,23 @@ public final class IvrClient implements AutoCloseable {
         };
     }
 
-    private record Pending(IvrRequest request, CompletableFuture<IvrReply> reply, Executor completer) {
+    private record Pending(IvrRequest request, CompletableFuture<IvrReply> reply, Executor completer,
+                           long deadlineNanos) {
+    }
+
+    /**
+     * Fails the requests whose reply is overdue. One sweep a few times per timeout instead of a timer per
+     * request: scheduling and cancelling a timer on every request woke the timer thread twice per round trip.
+     */
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        for (Pending p : pending.values()) {
+            if (now - p.deadlineNanos() >= 0) {
+                complete(p, null, new IvrTimeoutException("No " + p.request().replyName() + " for qid "
+                        + p.request().qid() + " within " + options.requestTimeout() + " (IvrOptions.requestTimeout);"
+                        + " the request was dropped. Is the session still controlled and the platform answering?"));
+            }
+        }
     }
 
     private final class Socket extends Endpoint {

@@ -47,7 +47,9 @@ import java.util.concurrent.CompletionStage;
  * when it runs out, keep the interrupt flag, and refuse to run on a session thread (in a handler or listener),
  * where they would wait for themselves.
  *
- * <p>Thread-safety: thread-safe; call from any thread. Each session does its work in order on a pool thread.
+ * <p>Thread-safety: thread-safe; call from any thread. Each session does its work in order, one task at a time:
+ * on the calling thread or the socket's receive thread when it is idle (no hand-off on the hot path), else on a
+ * pool thread. Stages may therefore complete on the receive thread: their continuations must not block.
  */
 public interface IvrSession {
 

@@ -154,7 +154,11 @@ public final class IvrVoiceChannel implements VoiceChannel {
                 result.complete(r);
             } else if (error instanceof IvrConnectionException && retries > 0 && !result.isDone()
                     && !session.ended().toCompletableFuture().isDone()) {
-                attempt(component, result, retries - 1);
+                if (component instanceof Component.SipResponse && ControlSession.DIALOG.equals(session.sipState())) {
+                    result.complete(null); // the lost 200 did reach the platform: the call is answered
+                } else {
+                    attempt(component, result, retries - 1);
+                }
             } else {
                 result.completeExceptionally(error);
             }
@@ -334,7 +338,13 @@ public final class IvrVoiceChannel implements VoiceChannel {
 
     @Override
     public CompletionStage<Void> hangup() {
-        return apply(Component.hangup()).thenApply(r -> null);
+        // A hangup whose answer was lost in a disconnect may have ended the call already: that is success.
+        return apply(Component.hangup()).handle((r, e) -> {
+            if (e != null && !(unwrap(e) instanceof IvrSessionEndedException)) {
+                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+            }
+            return null;
+        });
     }
 
     @Override

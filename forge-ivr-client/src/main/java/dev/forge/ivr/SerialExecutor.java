@@ -36,10 +36,11 @@ final class SerialExecutor implements Executor {
     }
 
     /**
-     * Runs {@code task} on the calling thread when this executor is idle, else queues it: for callers that may
-     * do a session's work themselves (an application thread applying a component, the client's event thread
-     * delivering a stop), which saves a hand-off to the pool on the hot path. Never call it from the socket's
-     * receive thread.
+     * Runs {@code task} on the calling thread when this executor is idle, else queues it. The hot path uses it:
+     * an application thread applying a component, and the socket's receive thread handing over an apply's reply,
+     * a stop or a digit, so that a round trip costs no hand-off to the pool. Session tasks are short and never
+     * block; the continuations they complete run here too, which is why handlers, listeners and stage
+     * continuations must not block (the receive thread of the whole connection may be running them).
      */
     void executeHere(Runnable task) {
         tasks.add(task);
