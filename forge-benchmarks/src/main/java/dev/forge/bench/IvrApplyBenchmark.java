@@ -162,6 +162,18 @@ public class IvrApplyBenchmark {
         return raw.call(applyText("raw", "raw-1", ++oId), "[\"ivrapi_component_stopped\"");
     }
 
+    /** A {@code connection_info} request and its reply through the client's request layer: codec and correlation. */
+    @Benchmark
+    public Object clientRequest() throws Exception {
+        return client.connectionInfoAsync().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The same request, raw. */
+    @Benchmark
+    public String rawRequest() throws Exception {
+        return raw.call("[\"connection_info\",{\"qid\":" + (++oId) + "}]", "[\"connection_info_result\"");
+    }
+
     @Benchmark
     public Object clientApply() throws Exception {
         return session.apply(playback).toCompletableFuture().get(10, TimeUnit.SECONDS);

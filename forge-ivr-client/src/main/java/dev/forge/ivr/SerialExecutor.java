@@ -72,16 +72,23 @@ final class SerialExecutor implements Executor {
     private void drain() {
         SerialExecutor outer = CURRENT.get();
         CURRENT.set(this);
+        int ran = 0;
         try {
-            for (int i = 0; i < BATCH; i++) {
-                Runnable task = tasks.poll();
-                if (task == null) {
-                    break;
+            while (true) {
+                Runnable task;
+                while (ran < BATCH && (task = tasks.poll()) != null) {
+                    ran++;
+                    try {
+                        task.run();
+                    } catch (RuntimeException | Error e) {
+                        LOG.warn("an ivrapi session task failed", e);
+                    }
                 }
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    LOG.warn("an ivrapi session task failed", e);
+                scheduled.set(false);
+                // Work that arrived while the flag was still set (typically the next apply, from the thread a
+                // completed stage just woke) runs here too, within the batch, instead of costing a hand-off.
+                if (ran >= BATCH || tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                    break;
                 }
             }
         } finally {
@@ -90,9 +97,8 @@ final class SerialExecutor implements Executor {
             } else {
                 CURRENT.set(outer);
             }
-            scheduled.set(false);
         }
-        // more work, or work that arrived while the flag was still set: go again (later, to be fair to others)
+        // a full batch: go again later, to be fair to the other sessions
         if (!tasks.isEmpty()) {
             schedule();
         }
