@@ -2,10 +2,10 @@ package dev.forge.bench;
 
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.ivr.Component;
 import dev.forge.ivr.ControlOptions;
 import dev.forge.ivr.IvrClient;
 import dev.forge.ivr.IvrOptions;
-import dev.forge.ivr.IvrSession;
 import dev.forge.ivr.IvrVoiceChannel;
 
 import java.io.BufferedReader;
@@ -108,7 +108,7 @@ public final class IvrSessionMemory {
             client.control(ControlOptions.builder().key("mem").build(), session -> {
                 if (forge == null) {
                     keep.add(session);
-                    session.apply(dev.forge.ivr.Component.playback("ivr/hold.wav"));
+                    session.apply(Component.playback("ivr/hold.wav"));
                     active.incrementAndGet();
                 } else {
                     IvrVoiceChannel channel = new IvrVoiceChannel(session, timers, null);

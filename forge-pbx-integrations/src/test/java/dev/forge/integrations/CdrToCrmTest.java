@@ -3,7 +3,8 @@ package dev.forge.integrations;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.integrations.internal.EventJson;
 import dev.forge.integrations.internal.SystemHttp;
-import dev.forge.integrations.logs.LogCapture;
+import dev.forge.engine.v8.logs.CapturedLogs;
+import dev.forge.integrations.stand.LoopbackHttp;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -73,7 +74,7 @@ class CdrToCrmTest {
                         .toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
                 assertEquals(EventJson.MAPPER.readTree("{\"code\":201,\"body\":{\"id\":\"crm-1\"},\"header\":\"yes\"}"), last);
 
-                String log = LogCapture.text();
+                String log = CapturedLogs.text();
                 String line = "INFO " + SystemHttp.class.getName() + " crmlog: system.http POST " + crm.url("/calls?key=...")
                         + " (tenant1.pbx.com) headers [Content-Type: application/json, Authorization: ********] -> 201 in ";
                 assertTrue(log.contains(line), log);

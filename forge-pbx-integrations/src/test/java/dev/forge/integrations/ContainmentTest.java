@@ -2,6 +2,7 @@ package dev.forge.integrations;
 
 import dev.forge.Limits;
 import dev.forge.Outcome;
+import dev.forge.integrations.stand.LoopbackHttp;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.EgressPolicy;
 import dev.forge.Outcome;
 import dev.forge.integrations.internal.EventJson;
-import dev.forge.integrations.logs.LogCapture;
+import dev.forge.engine.v8.logs.CapturedLogs;
 import dev.forge.spi.CallRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -133,8 +133,8 @@ class HooksTest {
         IntegrationResponse r = h.http(new IntegrationRequest("POST", "https", "{\"a\":1}", "seed", "/integrations/seed/x?y=1",
                 "tenant1.pbx.com", List.of(new Header("Content-Type", "application/json")))).get(10, TimeUnit.SECONDS);
         assertEquals(new IntegrationResponse(200, "Ok", "application/json", "true"), r);
-        String log = LogCapture.lines().stream().filter(l -> l.logger().equals("forge.script.seed"))
-                .map(LogCapture.Line::toString).reduce("", (a, b) -> a + b + "\n");
+        String log = CapturedLogs.events().stream().filter(l -> l.logger().equals("forge.script.seed"))
+                .map(CapturedLogs.Event::toString).reduce("", (a, b) -> a + b + "\n");
         assertTrue(log.contains("DEBUG forge.script.seed [SCRIPT 5] tenant1.pbx.com: Call hung up with data {\"domain\":"),
                 log);
         assertTrue(log.contains("[SCRIPT 5] tenant1.pbx.com: Received http request with data {\"method\":\"POST\","
@@ -152,8 +152,8 @@ class HooksTest {
                 }
                 """);
         assertTrue(raise(h, Fixtures.ringing()).isOk());
-        List<String> lines = LogCapture.lines().stream().filter(l -> l.logger().equals("forge.script.levels"))
-                .map(LogCapture.Line::toString).toList();
+        List<String> lines = CapturedLogs.events().stream().filter(l -> l.logger().equals("forge.script.levels"))
+                .map(CapturedLogs.Event::toString).toList();
         assertEquals(List.of("ERROR forge.script.levels [CRM 1] tenant1.pbx.com: failed",
                 "WARN forge.script.levels [CRM 2] tenant1.pbx.com: slow",
                 "INFO forge.script.levels [CRM 4]: posted"), lines);
@@ -207,7 +207,7 @@ class HooksTest {
                 s.loadPublic("crm", "tenant1.pbx.com", "").toCompletableFuture().get(5, TimeUnit.SECONDS));
         assertEquals(tree("{\"token\":\"T-30\"}"),
                 s.loadSecret("crm", "tenant1.pbx.com", "41").toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow());
-        assertFalse(LogCapture.text().contains("pw1"), "no secret in the log");
+        assertFalse(CapturedLogs.text().contains("pw1"), "no secret in the log");
     }
 
     @Test
@@ -315,8 +315,8 @@ class HooksTest {
         assertTrue(raise(h, Fixtures.cdr()).isOk());
         assertEquals(tree("{\"code\":0,\"body\":\"\",\"headers\":[]}"), h.settings().get("offline", "tenant1.pbx.com", "",
                 "answer", false).toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow());
-        assertTrue(LogCapture.text().contains("offline: system.http GET http://127.0.0.1:" + port
-                + "/calls -> failed after 2 attempt(s)"), LogCapture::text);
+        assertTrue(CapturedLogs.text().contains("offline: system.http GET http://127.0.0.1:" + port
+                + "/calls -> failed after 2 attempt(s)"), CapturedLogs::text);
     }
 
     @Test

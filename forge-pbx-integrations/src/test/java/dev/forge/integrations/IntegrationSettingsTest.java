@@ -3,7 +3,7 @@ package dev.forge.integrations;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.InMemoryDatastore;
 import dev.forge.integrations.internal.EventJson;
-import dev.forge.integrations.logs.LogCapture;
+import dev.forge.engine.v8.logs.CapturedLogs;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -69,7 +69,7 @@ class IntegrationSettingsTest {
         assertTrue(sealed.startsWith("\"v1:"), sealed);
         assertFalse(sealed.contains(PASSWORD), "the datastore holds no plain secret");
         assertFalse(stored("t1.pbx.com", "intr:crm:public:tenant").contains(PASSWORD));
-        assertFalse(LogCapture.text().contains(PASSWORD), "no secret in the log");
+        assertFalse(CapturedLogs.text().contains(PASSWORD), "no secret in the log");
     }
 
     @Test

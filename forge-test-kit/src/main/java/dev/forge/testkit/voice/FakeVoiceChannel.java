@@ -1,5 +1,6 @@
 package dev.forge.testkit.voice;
 
+import dev.forge.internal.Json;
 import dev.forge.spi.VoiceChannel;
 
 import java.time.Duration;
@@ -163,7 +164,7 @@ public final class FakeVoiceChannel implements VoiceChannel {
     @Override
     public CompletionStage<String> bridge(String destination, String continueOn) {
         return apply("bridge " + destination + " " + continueOn)
-                .thenApply(v -> "{\"destination\":\"" + destination.replace("\"", "") + "\",\"status\":\"answered\"}");
+                .thenApply(v -> Json.write(Json.object().put("destination", destination).put("status", "answered")));
     }
 
     @Override

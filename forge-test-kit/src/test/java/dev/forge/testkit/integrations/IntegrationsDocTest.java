@@ -11,6 +11,7 @@ import dev.forge.integrations.IntegrationHost;
 import dev.forge.integrations.IntegrationHttp;
 import dev.forge.integrations.IntegrationHttpServer;
 import dev.forge.integrations.IntegrationRegistry;
+import dev.forge.integrations.stand.LoopbackHttp;
 import dev.forge.internal.Json;
 import dev.forge.spi.CallControl;
 import dev.forge.spi.Datastore;
@@ -67,7 +68,7 @@ class IntegrationsDocTest {
         HttpClient http = HttpClient.newHttpClient();
         String missedCallJson = Files.readString(Path.of("..", "samples", "integrations", "events", "group.json"))
                 .replace("\"state\": \"ringing\"", "\"state\": \"disconnected\"");
-        try (StandIn tickets = new StandIn()) {
+        try (LoopbackHttp tickets = new LoopbackHttp(200, "{\"ok\":true}")) {
             String ticketsHostPort = tickets.hostPort();
             String ticketsUrl = tickets.url("/api");
 
@@ -98,7 +99,7 @@ class IntegrationsDocTest {
                         HttpResponse.BodyHandlers.ofString()).body();
             }
 
-            StandIn.Received ticket = tickets.take();
+            LoopbackHttp.Received ticket = tickets.take();
             assertEquals("/api/tickets", ticket.path());
             assertEquals("Token t0k3n", ticket.header("Authorization"));
             JsonNode body = Json.parse("ticket", ticket.body());

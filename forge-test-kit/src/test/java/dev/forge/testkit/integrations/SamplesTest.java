@@ -8,6 +8,7 @@ import dev.forge.integrations.IntegrationHost;
 import dev.forge.integrations.IntegrationResponse;
 import dev.forge.integrations.IntegrationSettings;
 import dev.forge.integrations.PbxEvent;
+import dev.forge.integrations.stand.LoopbackHttp;
 import dev.forge.internal.Json;
 import dev.forge.redis.RedisEndpoint;
 import dev.forge.redis.teleforge.TeleforgeKeys;
@@ -43,12 +44,12 @@ class SamplesTest {
 
     private static final Path SAMPLES = Path.of("..", "samples", "integrations");
     private final HttpClient client = HttpClient.newHttpClient();
-    private StandIn standIn;
+    private LoopbackHttp standIn;
     private LocalIntegrationServer server;
 
     @BeforeEach
     void start() throws Exception {
-        standIn = new StandIn();
+        standIn = new LoopbackHttp(200, "{\"ok\":true}");
         server = LocalIntegrationServer.builder(IntegrationFolder.loadAll(SAMPLES))
                 .egress(EgressPolicy.builder().allow(EgressPolicy.ALL_TENANTS, standIn.hostPort()).build()).start();
     }
@@ -89,7 +90,7 @@ class SamplesTest {
         assertTrue(raised.body().contains("{\"identifier\":\"crmlogger\",\"hook\":\"oncdr\",\"present\":true,"
                 + "\"outcome\":{\"outcome\":\"ok\""), raised.body());
 
-        StandIn.Received r = standIn.take();
+        LoopbackHttp.Received r = standIn.take();
         assertEquals("POST", r.method());
         assertEquals("/api/calls", r.path());
         assertEquals("Bearer key-42", r.header("Authorization"));
@@ -108,10 +109,10 @@ class SamplesTest {
         HttpResponse<String> raised = post("/events/group", sample("group.json"));
         assertEquals(200, raised.statusCode(), raised.body());
 
-        StandIn.Received first = standIn.take();
-        StandIn.Received second = standIn.take();
-        StandIn.Received for41 = first.path().equals("/pop") ? first : second;
-        StandIn.Received for42 = first.path().equals("/pop") ? second : first;
+        LoopbackHttp.Received first = standIn.take();
+        LoopbackHttp.Received second = standIn.take();
+        LoopbackHttp.Received for41 = first.path().equals("/pop") ? first : second;
+        LoopbackHttp.Received for42 = first.path().equals("/pop") ? second : first;
         assertEquals("/pop", for41.path());
         assertEquals("/desk/42", for42.path(), "an agent's own pop address wins");
         assertEquals("pop-token", for41.header("X-pop-token"));
@@ -134,7 +135,7 @@ class SamplesTest {
              JedisPooled jedis = redis.connect()) {
             assertTrue(bridge.awaitReady(Duration.ofSeconds(10)));
             jedis.lpush(TeleforgeKeys.INBOUND, sample("teleforge-inbound.json"));
-            StandIn.Received r = standIn.take();
+            LoopbackHttp.Received r = standIn.take();
             assertEquals("/pop", r.path());
             assertEquals("pop-token", r.header("X-pop-token"));
             JsonNode pop = Json.parse("pop", r.body());

@@ -18,13 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A test-only SLF4J provider that keeps every log event with a copy of the MDC, so tests can assert
- * what scripts printed and under which tenant, script and call id.
+ * A test-only SLF4J provider that keeps every log event (all levels) with a copy of the MDC, so tests can
+ * assert what scripts printed and under which tenant, script and call id, and what was never logged. Shared
+ * with other modules' tests through this module's test-jar.
  */
 public final class CapturedLogs implements SLF4JServiceProvider {
 
-    /** One captured event. */
-    public record Event(String logger, Level level, String message, Map<String, String> mdc) {
+    /** One captured event; {@code thrown} is the logged throwable's text, or null. */
+    public record Event(String logger, Level level, String message, Map<String, String> mdc, String thrown) {
+        /** {@code LEVEL logger message}, and the throwable when there was one. */
+        @Override
+        public String toString() {
+            return level + " " + logger + " " + message + (thrown == null ? "" : " " + thrown);
+        }
     }
 
     private static final List<Event> EVENTS = new CopyOnWriteArrayList<>();
@@ -40,6 +46,13 @@ public final class CapturedLogs implements SLF4JServiceProvider {
     /** Events of loggers whose name starts with {@code prefix}. */
     public static List<Event> from(String prefix) {
         return EVENTS.stream().filter(e -> e.logger().startsWith(prefix)).toList();
+    }
+
+    /** Every event so far, one per line of text. */
+    public static String text() {
+        StringBuilder b = new StringBuilder();
+        EVENTS.forEach(e -> b.append(e).append('\n'));
+        return b.toString();
     }
 
     public static void clear() {
@@ -87,7 +100,7 @@ public final class CapturedLogs implements SLF4JServiceProvider {
                                                    Throwable t) {
             Map<String, String> mdc = MDC.getCopyOfContextMap();
             EVENTS.add(new Event(name, level, MessageFormatter.basicArrayFormat(pattern, args),
-                    mdc == null ? Map.of() : Map.copyOf(mdc)));
+                    mdc == null ? Map.of() : Map.copyOf(mdc), t == null ? null : t.toString()));
         }
 
         @Override
