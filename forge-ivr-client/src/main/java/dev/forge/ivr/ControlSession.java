@@ -290,8 +290,9 @@ public final class ControlSession {
     }
 
     /**
-     * The platform refused the apply ({@code ivrapi_component_apply_result} not ok): no component runs and the SIP
-     * state is as before. Ignored unless COMPONENT_RUNNING.
+     * The platform refused the apply ({@code ivrapi_component_apply_result} not ok), or the apply was lost with the
+     * socket and the platform showed after the reaccept that it never ran it: no component runs and the SIP state is
+     * as before. Ignored unless COMPONENT_RUNNING.
      */
     public State applyRefused() {
         if (state == State.COMPONENT_RUNNING) {

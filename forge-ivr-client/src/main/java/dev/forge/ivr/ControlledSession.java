@@ -383,24 +383,30 @@ final class ControlledSession implements IvrSession {
             return; // sent again after the reaccept
         }
         if (e instanceof IvrRequestException) {
-            componentGone(op); // the platform has nothing to terminate: it is not running
+            // the platform has nothing to terminate: it is not running. One whose apply was never confirmed and
+            // that sent no stop event did not run at all, so a SIP response in it did not change the SIP state.
+            componentGone(op, op.unconfirmed == null);
             return;
         }
         // answered (or no answer in time): give its stop event a moment, then count it stopped
         try {
             op.grace = client.timers().schedule(() -> serial.execute(() -> {
                 if (running == op) {
-                    componentGone(op);
+                    componentGone(op, true);
                 }
             }), options.terminateGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
-            componentGone(op);
+            componentGone(op, true);
         }
     }
 
-    /** The component stopped without a stop event (terminated, or never ran). */
-    private void componentGone(Op op) {
-        machine.componentStopped();
+    /** The component stopped without a stop event: terminated ({@code ran}), or it never ran. */
+    private void componentGone(Op op, boolean ran) {
+        if (ran) {
+            machine.componentStopped();
+        } else {
+            machine.applyRefused();
+        }
         mirror();
         finish(op);
         if (op.unconfirmed != null) {

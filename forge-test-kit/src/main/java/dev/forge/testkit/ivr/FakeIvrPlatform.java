@@ -196,7 +196,20 @@ public final class FakeIvrPlatform implements AutoCloseable {
 
     /** Records but never answers requests named {@code requestName} from now on (e.g. {@code ivrapi_abort}). */
     public void ignore(String requestName) {
-        ignored.add(Objects.requireNonNull(requestName, "requestName"));
+        ignore(requestName, true);
+    }
+
+    /**
+     * While {@code value}, records but never answers requests named {@code requestName}, which then have no
+     * effect (as a request lost on its way); false handles them normally again.
+     */
+    public void ignore(String requestName, boolean value) {
+        Objects.requireNonNull(requestName, "requestName");
+        if (value) {
+            ignored.add(requestName);
+        } else {
+            ignored.remove(requestName);
+        }
     }
 
     /** Answers requests named {@code requestName} only after {@code delay} (everything they cause waits too). */
@@ -448,10 +461,12 @@ public final class FakeIvrPlatform implements AutoCloseable {
     /** Closes every client connection, as a platform restart or network cut would. Calls keep going. */
     public void disconnectAll() {
         for (Session s : sessions) {
-            try {
-                s.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "FakeIvrPlatform.disconnectAll"));
-            } catch (IOException e) {
-                LOG.debug("closing a fake session failed", e);
+            synchronized (s) { // not in the middle of a send: see sendText
+                try {
+                    s.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "FakeIvrPlatform.disconnectAll"));
+                } catch (IOException e) {
+                    LOG.debug("closing a fake session failed", e);
+                }
             }
         }
     }
@@ -763,17 +778,15 @@ public final class FakeIvrPlatform implements AutoCloseable {
 
     /**
      * Sends a session event to the call's controlling connection; while that connection is closed, keeps it for
-     * the next reaccept (or drops it, see {@link #dropEventsWhileDisconnected}). Called holding the call's monitor,
-     * so that events keep their order with the backlog.
+     * the next reaccept (or drops it, see {@link #dropEventsWhileDisconnected}); while a backlog waits for its
+     * replay, new events queue behind it. Called holding the call's monitor, so that events keep their order.
      */
     private void toOwner(FakeCall call, IvrFrame event) {
         Session owner = call.ownerSession();
         if (owner == null) {
             return;
         }
-        if (owner.isOpen()) {
-            send(owner, event);
-        } else if (!dropEventsWhileDisconnected) {
+        if ((!call.backlog.isEmpty() || !send(owner, event)) && !dropEventsWhileDisconnected) {
             call.backlog.add(event);
         }
     }
@@ -931,19 +944,26 @@ public final class FakeIvrPlatform implements AutoCloseable {
         }
     }
 
-    private void send(Session session, IvrFrame frame) {
-        sendText(session, codec.encode(frame));
+    /** Sends {@code frame}; false when the connection was closed (or closing) so nothing went out. */
+    private boolean send(Session session, IvrFrame frame) {
+        return sendText(session, codec.encode(frame));
     }
 
-    private static void sendText(Session session, String text) {
+    /**
+     * Sends {@code text} whole or not at all. Holding the session's monitor, as {@link #disconnectAll} does to
+     * close, means a frame is either written before the close frame (and the client reads it) or not sent.
+     */
+    private static boolean sendText(Session session, String text) {
         synchronized (session) {
             try {
                 if (session.isOpen()) {
                     session.getBasicRemote().sendText(text);
+                    return true;
                 }
             } catch (IOException | IllegalStateException e) {
                 LOG.debug("FakeIvrPlatform could not send to {}: {}", session.getId(), e.toString());
             }
+            return false;
         }
     }
 

@@ -71,11 +71,12 @@ class IvrAgentCommandTest {
 
             Map<String, JsonNode> lines = new HashMap<>();
             for (int i = 0; i < 5; i++) {
-                JsonNode line = agent.out().next();
+                JsonNode line = agent.out().next(() -> diagnosis(platform, lines, agent));
                 lines.put(line.get("ivrid").textValue(), line);
             }
             assertEquals(0, agent.exit().get(60, TimeUnit.SECONDS), agent::stderr);
-            assertTrue(run.awaitDone(Duration.ofSeconds(60)), "every call ended");
+            assertTrue(run.awaitDone(Duration.ofSeconds(60)),
+                    () -> "every call ended; " + diagnosis(platform, lines, agent));
 
             for (int n = 1; n <= 3; n++) {
                 JsonNode line = lines.get("good-" + n);
@@ -95,6 +96,11 @@ class IvrAgentCommandTest {
             int reaccepts = platform.records().stream().mapToInt(CallRecord::reaccepts).sum();
             assertTrue(reaccepts > 0, "calls in progress at the disconnect were reaccepted: " + platform.records());
         }
+    }
+
+    /** What each side saw, for a failure message: the platform's calls, and the agent's lines and stderr. */
+    private static String diagnosis(FakeIvrPlatform platform, Map<String, JsonNode> lines, Agent agent) {
+        return "the platform saw " + platform.records() + "; the agent said " + lines + "; stderr: " + agent.stderr();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -39,8 +40,13 @@ final class OutputLines extends OutputStream {
 
     /** The next line as JSON, waiting for it; fails the test when none comes in time. */
     JsonNode next() throws InterruptedException {
+        return next(() -> "");
+    }
+
+    /** As {@link #next()}, with {@code context} (what the other side saw) in the failure message. */
+    JsonNode next(Supplier<String> context) throws InterruptedException {
         String l = lines.poll(waitSeconds, TimeUnit.SECONDS);
-        assertNotNull(l, "no output line within " + waitSeconds + " s");
+        assertNotNull(l, () -> "no output line within " + waitSeconds + " s; " + context.get());
         return Json.parse("stdout", l);
     }
 }

@@ -18,17 +18,21 @@ import dev.forge.ivr.ComponentResult;
 import dev.forge.ivr.ControlOptions;
 import dev.forge.ivr.ControlSession;
 import dev.forge.ivr.IvrClient;
+import dev.forge.ivr.IvrConnectionException;
 import dev.forge.ivr.IvrConnectionListener;
 import dev.forge.ivr.IvrOptions;
 import dev.forge.ivr.IvrRequest;
 import dev.forge.ivr.IvrSession;
 import dev.forge.ivr.IvrStateException;
+import dev.forge.ivr.IvrVoiceChannel;
 import dev.forge.ivr.SessionListener;
 import dev.forge.ivr.StopReason;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,67 @@ class IvrReconnectTest {
         take("ivrapi_component_terminate");
         ComponentResult r = done(played);
         assertEquals(FakeIvrPlatform.TERMINATED_KEY, r.transferKey(), "it did run; the platform stopped it");
+    }
+
+    @Test
+    void anAnswerThatNeverReachedThePlatformLeavesTheSipStateAsItWas() throws Exception {
+        platform.autoStop(Duration.ofMillis(1)); // components end by themselves
+        client.control(ControlOptions.defaults(), handler);
+        platform.startCall("rDlg-1", "abc", "early");
+        IvrSession s = handler.next();
+        platform.ignore("ivrapi_component_apply", true); // the 200 is lost on its way
+        CompletionStage<ComponentResult> answered = s.apply(Component.sipResponse(200, "OK"));
+        take("ivrapi_component_apply");
+        platform.ignore("ivrapi_component_apply", false);
+        platform.disconnectAll();
+        take("ivrapi_reaccept");
+        take("ivrapi_component_terminate");
+        assertInstanceOf(IvrConnectionException.class, failure(answered));
+        assertEquals(ControlSession.EARLY, s.sipState(), "the platform never ran the 200");
+        assertTrue(platform.record("rDlg-1").applied().isEmpty());
+
+        done(s.apply(Component.sipResponse(200, "OK"))); // so it can be sent again
+        assertEquals(ControlSession.DIALOG, s.sipState());
+        assertEquals(200, platform.record("rDlg-1").sipCode());
+    }
+
+    @Test
+    void aVoiceCallsAnswerLostOnItsWayIsSentAgainAfterTheReaccept() throws Exception {
+        platform.autoStop(Duration.ofMillis(1)); // components end by themselves
+        client.control(ControlOptions.defaults(), handler);
+        platform.startCall("rDlg-1", "abc", "early");
+        IvrSession s = handler.next();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        try {
+            IvrVoiceChannel channel = new IvrVoiceChannel(s, timers, null);
+            platform.ignore("ivrapi_component_apply", true);
+            CompletionStage<Void> answered = channel.answer();
+            take("ivrapi_component_apply");
+            platform.ignore("ivrapi_component_apply", false);
+            platform.disconnectAll();
+            take("ivrapi_reaccept");
+            done(answered);
+            assertEquals(200, platform.record("rDlg-1").sipCode(), "the 200 was applied again");
+            done(channel.play("ivr/welcome.wav"));
+            assertEquals(2, platform.record("rDlg-1").applied().size());
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAnswerThePlatformRanCountsThoughItsReplyWasLost() throws Exception {
+        client.control(ControlOptions.defaults(), handler);
+        platform.startCall("rDlg-1", "abc", "early");
+        IvrSession s = handler.next();
+        platform.delay("ivrapi_component_apply", Duration.ofSeconds(30)); // applied, but the answer never makes it
+        CompletionStage<ComponentResult> answered = s.apply(Component.sipResponse(200, "OK"));
+        take("ivrapi_component_apply");
+        platform.disconnectAll();
+        take("ivrapi_reaccept");
+        done(answered);
+        assertEquals(ControlSession.DIALOG, s.sipState());
+        assertEquals(200, platform.record("rDlg-1").sipCode());
     }
 
     @Test
