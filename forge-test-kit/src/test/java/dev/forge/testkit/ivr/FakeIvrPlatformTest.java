@@ -160,10 +160,12 @@ class FakeIvrPlatformTest {
     }
 
     @Test
-    void aDroppedConnectionFailsThePendingRequest() {
+    void aDroppedConnectionFailsThePendingRequest() throws InterruptedException {
         platform.ignore("connection_info");
         try (IvrClient client = connect(IvrOptions.defaults())) {
             CompletionStage<IvrReply> pending = client.connectionInfoAsync();
+            // the fake has the request, so it has the connection too (a just-opened one may not be listed yet)
+            assertNotNull(platform.takeRequest("connection_info", WAIT));
             platform.disconnectAll();
             IvrConnectionException e = assertThrows(IvrConnectionException.class, () -> client.await(pending));
             assertTrue(e.getMessage().startsWith("The ivrapi socket closed"), e.getMessage());
