@@ -275,7 +275,7 @@ public final class IvrClient implements AutoCloseable {
         }
         reply.whenComplete((r, e) -> pending.remove(qid, p));
         try {
-            send(request);
+            sendQueued(request, p);
         } catch (IvrException e) {
             complete(p, null, e);
         }
@@ -400,22 +400,53 @@ public final class IvrClient implements AutoCloseable {
         return Await.await(stage, options.requestTimeout().plusSeconds(1), "the ivrapi reply");
     }
 
-    /** Sends one frame as is (the caller owns its qid; no reply is awaited). */
+    /** Sends one frame as is and waits until it is written (the caller owns its qid; no reply is awaited). */
     public void send(IvrFrame frame) {
         String text = codec.encode(frame);
-        Session s = session;
-        if (closed.get() || s == null || !s.isOpen()) {
-            throw new IvrConnectionException("Cannot send " + frame.name() + ": the ivrapi socket is "
-                    + (closed.get() ? "closed" : "down (reconnecting)"), null);
-        }
+        Session s = openSession(frame);
         try {
             synchronized (sendLock) {
                 s.getBasicRemote().sendText(text);
             }
         } catch (IOException | RuntimeException e) {
-            // Tyrus throws IllegalStateException on a closing socket and RejectedExecutionException once shut down
-            throw new IvrConnectionException("Could not send " + frame.name() + ": " + e, e);
+            throw notSent(frame, e);
         }
+    }
+
+    /**
+     * Queues {@code request} on the socket and returns without waiting for the write (frames go out in the
+     * order they were queued); a write that fails later fails {@code p}. Requests are sent from session work
+     * that may run on the socket's own receive thread: a write that waited there while the platform, itself
+     * blocked writing to us, stopped reading would deadlock both ends.
+     */
+    private void sendQueued(IvrRequest request, Pending p) {
+        String text = codec.encode(request);
+        Session s = openSession(request);
+        try {
+            synchronized (sendLock) {
+                s.getAsyncRemote().sendText(text, result -> {
+                    if (!result.isOK()) {
+                        complete(p, null, notSent(request, result.getException()));
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            throw notSent(request, e);
+        }
+    }
+
+    private Session openSession(IvrFrame frame) {
+        Session s = session;
+        if (closed.get() || s == null || !s.isOpen()) {
+            throw new IvrConnectionException("Cannot send " + frame.name() + ": the ivrapi socket is "
+                    + (closed.get() ? "closed" : "down (reconnecting)"), null);
+        }
+        return s;
+    }
+
+    private static IvrConnectionException notSent(IvrFrame frame, Throwable e) {
+        // Tyrus throws IllegalStateException on a closing socket and RejectedExecutionException once shut down
+        return new IvrConnectionException("Could not send " + frame.name() + ": " + e, e);
     }
 
     ScheduledExecutorService timers() {

@@ -539,8 +539,6 @@ public final class FakeIvrPlatform implements AutoCloseable {
         }
         String refusal = refusals.get(request.name());
         Answer answer = refusal != null ? Answer.of(error(request, refusal)) : answer(session, request);
-        // recorded once its effect is in place, so that a test that took it sees the call as it now is
-        requests.add(request);
         Runnable respond = () -> {
             if (answer.before() != null) {
                 answer.before().run();
@@ -550,10 +548,17 @@ public final class FakeIvrPlatform implements AutoCloseable {
                 answer.after().run();
             }
         };
+        // Recorded once its effect is in place and (unless delayed) its answer is on the wire, so that a test that
+        // took it sees the call as it now is, and what the test makes the fake send next follows the answer.
         Duration delay = delays.get(request.name());
         if (delay == null || delay.isZero()) {
-            respond.run();
+            try {
+                respond.run();
+            } finally {
+                requests.add(request);
+            }
         } else {
+            requests.add(request);
             schedule(null, delay, respond);
         }
     }
