@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +75,13 @@ class IvrReconnectTest {
 
     /** A controlled session whose link events go to {@link #link}. */
     private IvrSession controlled(String ivrid) throws InterruptedException {
+        return controlled(ivrid, "dialog");
+    }
+
+    /** As {@link #controlled(String)}, for a call in SIP state {@code state}. */
+    private IvrSession controlled(String ivrid, String state) throws InterruptedException {
         client.control(ControlOptions.defaults(), handler);
-        platform.startCall(ivrid, "abc", "dialog");
+        platform.startCall(ivrid, "abc", state);
         IvrSession s = handler.next();
         s.addListener(new SessionListener() {
             @Override
@@ -139,18 +145,25 @@ class IvrReconnectTest {
         assertEquals(FakeIvrPlatform.TERMINATED_KEY, r.transferKey(), "it did run; the platform stopped it");
     }
 
-    @Test
-    void anAnswerThatNeverReachedThePlatformLeavesTheSipStateAsItWas() throws Exception {
-        platform.autoStop(Duration.ofMillis(1)); // components end by themselves
-        client.control(ControlOptions.defaults(), handler);
-        platform.startCall("rDlg-1", "abc", "early");
-        IvrSession s = handler.next();
-        platform.ignore("ivrapi_component_apply", true); // the 200 is lost on its way
-        CompletionStage<ComponentResult> answered = s.apply(Component.sipResponse(200, "OK"));
+    /**
+     * Runs {@code apply}, whose component is lost on its way to the platform, then drops the socket; returns once
+     * the client has reaccepted the session.
+     */
+    private <T> CompletionStage<T> lostInADisconnect(Supplier<CompletionStage<T>> apply) throws InterruptedException {
+        platform.ignore("ivrapi_component_apply", true);
+        CompletionStage<T> stage = apply.get();
         take("ivrapi_component_apply");
         platform.ignore("ivrapi_component_apply", false);
         platform.disconnectAll();
         take("ivrapi_reaccept");
+        return stage;
+    }
+
+    @Test
+    void anAnswerThatNeverReachedThePlatformLeavesTheSipStateAsItWas() throws Exception {
+        platform.autoStop(Duration.ofMillis(1)); // components end by themselves
+        IvrSession s = controlled("rDlg-1", "early");
+        CompletionStage<ComponentResult> answered = lostInADisconnect(() -> s.apply(Component.sipResponse(200, "OK")));
         take("ivrapi_component_terminate");
         assertInstanceOf(IvrConnectionException.class, failure(answered));
         assertEquals(ControlSession.EARLY, s.sipState(), "the platform never ran the 200");
@@ -164,19 +177,11 @@ class IvrReconnectTest {
     @Test
     void aVoiceCallsAnswerLostOnItsWayIsSentAgainAfterTheReaccept() throws Exception {
         platform.autoStop(Duration.ofMillis(1)); // components end by themselves
-        client.control(ControlOptions.defaults(), handler);
-        platform.startCall("rDlg-1", "abc", "early");
-        IvrSession s = handler.next();
+        IvrSession s = controlled("rDlg-1", "early");
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         try {
             IvrVoiceChannel channel = new IvrVoiceChannel(s, timers, null);
-            platform.ignore("ivrapi_component_apply", true);
-            CompletionStage<Void> answered = channel.answer();
-            take("ivrapi_component_apply");
-            platform.ignore("ivrapi_component_apply", false);
-            platform.disconnectAll();
-            take("ivrapi_reaccept");
-            done(answered);
+            done(lostInADisconnect(channel::answer));
             assertEquals(200, platform.record("rDlg-1").sipCode(), "the 200 was applied again");
             done(channel.play("ivr/welcome.wav"));
             assertEquals(2, platform.record("rDlg-1").applied().size());
@@ -187,9 +192,7 @@ class IvrReconnectTest {
 
     @Test
     void anAnswerThePlatformRanCountsThoughItsReplyWasLost() throws Exception {
-        client.control(ControlOptions.defaults(), handler);
-        platform.startCall("rDlg-1", "abc", "early");
-        IvrSession s = handler.next();
+        IvrSession s = controlled("rDlg-1", "early");
         platform.delay("ivrapi_component_apply", Duration.ofSeconds(30)); // applied, but the answer never makes it
         CompletionStage<ComponentResult> answered = s.apply(Component.sipResponse(200, "OK"));
         take("ivrapi_component_apply");
