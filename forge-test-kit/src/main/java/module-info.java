@@ -22,6 +22,7 @@ module dev.forge.testkit {
     requires org.glassfish.tyrus.container.grizzly.server;
     requires org.glassfish.grizzly;
     requires org.glassfish.grizzly.http.server;
+    requires org.glassfish.grizzly.http;
 
     exports dev.forge.testkit;
     exports dev.forge.testkit.cli;

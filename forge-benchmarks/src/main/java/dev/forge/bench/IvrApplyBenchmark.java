@@ -19,7 +19,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.client.ClientManager;
-import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,15 +40,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One component apply round trip, three ways, side by side on the same loopback:
+ * One component apply round trip, three ways, and one request/reply, side by side on the same loopback:
  * <ul>
  *   <li>{@code rawEcho}: a raw WebSocket client sends an apply-sized frame to an echo endpoint and waits for it
  *       to come back: the floor of any request/answer on this machine;</li>
  *   <li>{@code rawApply}: the same raw client applies a playback on a session it accepted on
  *       {@link FakeIvrPlatform} with hand-built frames and waits for its {@code ivrapi_component_stopped}
- *       (the fake stops it at once): the protocol's cost without Forge's client;</li>
+ *       (the fake stops it at once; the {@code ivrapi_component_apply_result} before it is passed over): the
+ *       protocol's cost without Forge's client;</li>
  *   <li>{@code clientApply}: {@link IvrSession#apply} of the same playback through {@link IvrClient} on the same
- *       fake, until its {@code ComponentResult}.</li>
+ *       fake, until its {@code ComponentResult}: the same two frames back;</li>
+ *   <li>{@code rawRequest}, {@code clientRequest} (async) and {@code clientRequestBlocking}: a
+ *       {@code connection_info} request and its reply, raw and through the client's request layer.</li>
  * </ul>
  * {@code clientApply - rawApply} at p50 is what the client adds (target: at most 20 µs). Both wait on a future
  * completed by the socket's thread, so thread hand-offs count on both sides.
@@ -60,7 +63,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 4, time = 5)
-@Fork(1)
+@Fork(2)
 public class IvrApplyBenchmark {
 
     private static final String TOKEN = "bench-token";
@@ -75,38 +78,44 @@ public class IvrApplyBenchmark {
     private long oId = 5_000_000_000L;
     private final Component playback = Component.playback(FILE);
 
-    /** A WebSocket client with nothing on top: each answer completes the future the caller waits on. */
+    /**
+     * A WebSocket client with nothing on top: the message that answers a call (the first one starting with the
+     * prefix the call names, or any message) completes the future the caller waits on; others are dropped.
+     */
     static final class RawClient extends Endpoint {
-        final AtomicReference<CompletableFuture<String>> pending = new AtomicReference<>();
-        final String prefix;
-        Session socket;
-
-        /** @param prefix the start of the message that answers a request; null: any message */
-        RawClient(String prefix) {
-            this.prefix = prefix;
+        private record Waiting(String prefix, CompletableFuture<String> answer) {
         }
+
+        final AtomicReference<Waiting> pending = new AtomicReference<>();
+        Session socket;
 
         @Override
         public void onOpen(Session s, EndpointConfig config) {
             s.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-                CompletableFuture<String> f = pending.get();
-                if (f != null && (prefix == null || text.startsWith(prefix)) && pending.compareAndSet(f, null)) {
-                    f.complete(text);
+                Waiting w = pending.get();
+                if (w != null && (w.prefix == null || text.startsWith(w.prefix)) && pending.compareAndSet(w, null)) {
+                    w.answer.complete(text);
                 }
             });
         }
 
-        String call(String text, String answerPrefix) throws Exception {
+        /** Arms the wait for the next message starting with {@code answerPrefix} (null: any message). */
+        CompletableFuture<String> expect(String answerPrefix) {
             CompletableFuture<String> f = new CompletableFuture<>();
-            pending.set(f);
+            pending.set(new Waiting(answerPrefix, f));
+            return f;
+        }
+
+        String call(String text, String answerPrefix) throws Exception {
+            CompletableFuture<String> f = expect(answerPrefix);
             socket.getBasicRemote().sendText(text);
             return f.get(10, TimeUnit.SECONDS);
         }
 
-        static RawClient connect(URI uri, String prefix) throws Exception {
+        static RawClient connect(URI uri) throws Exception {
             // the same Tyrus client transport as IvrClient's (the JDK NIO container), so that only the client differs
-            WebSocketContainer container = ClientManager.createClient(JdkClientContainer.class.getName());
-            RawClient c = new RawClient(prefix);
+            WebSocketContainer container = ClientManager.createClient(GrizzlyClientContainer.class.getName());
+            RawClient c = new RawClient();
             c.socket = container.connectToServer(c, ClientEndpointConfig.Builder.create().build(), uri);
             return c;
         }
@@ -132,19 +141,23 @@ public class IvrApplyBenchmark {
         session = taken.get(10, TimeUnit.SECONDS);
 
         IvrCodec codec = new IvrCodec();
-        raw = RawClient.connect(platform.tokenUrl(), null);
-        raw.call(codec.encode(new IvrRequest.Subscribe(Qid.of(1), "ivrevents", "bench-raw", 3600, Map.of())), null);
-        CompletableFuture<String> start = new CompletableFuture<>();
-        raw.pending.set(start);
+        raw = RawClient.connect(platform.tokenUrl());
+        raw.call(codec.encode(new IvrRequest.Subscribe(Qid.of(1), "ivrevents", "bench-raw", 3600, Map.of())),
+                "[\"subscribe_result\"");
+        CompletableFuture<String> start = raw.expect("[\"notify\"");
         platform.startCall("raw-1", "raw", "dialog");
         start.get(10, TimeUnit.SECONDS);
         raw.call(codec.encode(new IvrRequest.SessionCommand(IvrRequest.Command.ACCEPT, Qid.of(2), "raw", "raw-1",
-                Map.of())), null);
+                Map.of())), "[\"ivrapi_accept_result\"");
+        String stop = rawApply();
+        if (!stop.contains("\"oId\":" + oId)) { // each raw apply must wait for its own component's stop
+            throw new IllegalStateException("the raw apply was answered by " + stop);
+        }
 
         echoServer = new LoopbackServerContainer();
         echoServer.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
         echoServer.start("/", 0);
-        echo = RawClient.connect(URI.create("ws://127.0.0.1:" + echoServer.getPort() + "/echo"), null);
+        echo = RawClient.connect(URI.create("ws://127.0.0.1:" + echoServer.getPort() + "/echo"));
     }
 
     private String applyText(String key, String ivrid, long id) {
@@ -166,6 +179,12 @@ public class IvrApplyBenchmark {
     @Benchmark
     public Object clientRequest() throws Exception {
         return client.connectionInfoAsync().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The same request through the blocking facade, whose reply completes on the thread that read it. */
+    @Benchmark
+    public Object clientRequestBlocking() {
+        return client.connectionInfo();
     }
 
     /** The same request, raw. */

@@ -225,19 +225,18 @@ final class ControlledSession implements IvrSession {
         if (op.stage.isDone()) {
             return;
         }
-        String what = "apply(" + op.component.describe() + ")";
         if (ended.isDone()) {
             op.stage.completeExceptionally(endedError("before " + op.component.describe() + " was sent"));
             return;
         }
         ControlSession.State s = machine.state();
         if (s == ControlSession.State.ABORTED || s == ControlSession.State.LOST) {
-            op.stage.completeExceptionally(new IvrStateException(what, s, "this controller no longer has the"
+            op.stage.completeExceptionally(new IvrStateException(applyOf(op), s, "this controller no longer has the"
                     + " session"));
             return;
         }
         if (options.overlap() == ControlOptions.Overlap.REFUSE && (running != null || !queue.isEmpty())) {
-            op.stage.completeExceptionally(new IvrStateException(what, s, "one component at a time: "
+            op.stage.completeExceptionally(new IvrStateException(applyOf(op), s, "one component at a time: "
                     + (running != null ? running.component.describe() + " is still running"
                     : queue.peek().component.describe() + " is waiting to run")
                     + "; wait for its stage or terminate() it (ControlOptions.overlap is REFUSE)"));
@@ -245,6 +244,10 @@ final class ControlledSession implements IvrSession {
         }
         queue.add(op);
         pump();
+    }
+
+    private static String applyOf(Op op) {
+        return "apply(" + op.component.describe() + ")";
     }
 
     /** Sends the next queued component when none runs and the session is controlled on a live link. */

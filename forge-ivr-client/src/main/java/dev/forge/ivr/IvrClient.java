@@ -1,6 +1,7 @@
 package dev.forge.ivr;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.ivr.internal.QuietIdleTimer;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
-import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
+import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
 import org.glassfish.tyrus.core.HandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IvrClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IvrClient.class);
+    private static final Function<Qid, IvrRequest> CONNECTION_INFO = qid -> new IvrRequest.ConnectionInfo(qid, null);
 
     private final IvrCodec codec = new IvrCodec();
     private final IvrOptions options;
@@ -98,10 +100,11 @@ public final class IvrClient implements AutoCloseable {
         this.endpoint = endpoint;
         this.token = token;
         this.options = options;
-        this.manager = ClientManager.createClient(JdkClientContainer.class.getName());
+        this.manager = ClientManager.createClient(GrizzlyClientContainer.class.getName());
         // Tyrus reads this property as an Integer of milliseconds
         manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT,
                 (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
+        QuietIdleTimer.apply(manager);
         long sweep = Math.max(5, Math.min(100, options.requestTimeout().toMillis() / 4));
         timers.scheduleWithFixedDelay(this::expireOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
@@ -239,15 +242,31 @@ public final class IvrClient implements AutoCloseable {
 
     // ---- requests
 
-    /** Sends the request that {@code build} makes from a fresh qid; the core of every other request method. */
+    /**
+     * Sends the request that {@code build} makes from a fresh qid; the core of every other request method. The
+     * stage completes on the client's reply threads, never on the socket's receive thread, so continuations may
+     * block.
+     */
     public CompletionStage<IvrReply> requestAsync(Function<Qid, ? extends IvrRequest> build) {
+        return request(build, replies);
+    }
+
+    /**
+     * The blocking form of {@link #requestAsync}. Only this caller waits for the reply, so it is completed on
+     * the thread that read it: a round trip costs no hand-off to a reply thread.
+     */
+    public IvrReply request(Function<Qid, ? extends IvrRequest> build) {
+        return await(request(build, Runnable::run));
+    }
+
+    private CompletableFuture<IvrReply> request(Function<Qid, ? extends IvrRequest> build, Executor completer) {
         Qid qid = nextQid();
         IvrRequest request = Objects.requireNonNull(build.apply(qid), "request");
         if (!request.qid().equals(qid)) {
             throw new IllegalArgumentException("the request must carry the qid it was given (" + qid + "), got "
                     + request.qid());
         }
-        return request(request, replies);
+        return request(request, completer);
     }
 
     /** A fresh qid. */
@@ -300,7 +319,7 @@ public final class IvrClient implements AutoCloseable {
     }
 
     public CompletionStage<IvrReply> connectionInfoAsync() {
-        return requestAsync(qid -> new IvrRequest.ConnectionInfo(qid, null));
+        return requestAsync(CONNECTION_INFO);
     }
 
     /** Subscribes to {@code eventClass} for {@link IvrOptions#subscriptionExpires()} and keeps renewing it. */
@@ -346,11 +365,19 @@ public final class IvrClient implements AutoCloseable {
     }
 
     public CompletionStage<IvrReply> commandAsync(IvrRequest.Command command, String key, String ivrid) {
-        return requestAsync(qid -> new IvrRequest.SessionCommand(command, qid, key, ivrid, null));
+        return requestAsync(command(command, key, ivrid));
+    }
+
+    private static Function<Qid, IvrRequest> command(IvrRequest.Command command, String key, String ivrid) {
+        return qid -> new IvrRequest.SessionCommand(command, qid, key, ivrid, null);
     }
 
     public CompletionStage<IvrReply> applyComponentAsync(String key, String ivrid, ObjectNode data) {
-        return requestAsync(qid -> new IvrRequest.ComponentApply(qid, key, ivrid, data, null));
+        return requestAsync(apply(key, ivrid, data));
+    }
+
+    private static Function<Qid, IvrRequest> apply(String key, String ivrid, ObjectNode data) {
+        return qid -> new IvrRequest.ComponentApply(qid, key, ivrid, data, null);
     }
 
     /** {@code file_upload_static}: fetch {@code url} into static storage {@code destpath}, with no session. */
@@ -361,7 +388,7 @@ public final class IvrClient implements AutoCloseable {
 
     /** {@code connection_info}: who this token is, and which capabilities the connection has. */
     public IvrReply connectionInfo() {
-        return await(connectionInfoAsync());
+        return request(CONNECTION_INFO);
     }
 
     public IvrReply subscribe(String eventClass) {
@@ -370,26 +397,26 @@ public final class IvrClient implements AutoCloseable {
 
     /** {@code ivrapi_accept}: take control of the session announced by api_start; the first accept wins. */
     public IvrReply accept(String key, String ivrid) {
-        return await(commandAsync(IvrRequest.Command.ACCEPT, key, ivrid));
+        return request(command(IvrRequest.Command.ACCEPT, key, ivrid));
     }
 
     /** {@code ivrapi_reaccept}: take control back, e.g. after a reconnect. */
     public IvrReply reaccept(String key, String ivrid) {
-        return await(commandAsync(IvrRequest.Command.REACCEPT, key, ivrid));
+        return request(command(IvrRequest.Command.REACCEPT, key, ivrid));
     }
 
     /** {@code ivrapi_abort}: hand control back; the script goes on with its next component. */
     public IvrReply abort(String key, String ivrid) {
-        return await(commandAsync(IvrRequest.Command.ABORT, key, ivrid));
+        return request(command(IvrRequest.Command.ABORT, key, ivrid));
     }
 
     public IvrReply terminateComponent(String key, String ivrid) {
-        return await(commandAsync(IvrRequest.Command.COMPONENT_TERMINATE, key, ivrid));
+        return request(command(IvrRequest.Command.COMPONENT_TERMINATE, key, ivrid));
     }
 
     /** {@code ivrapi_component_apply}: run a script component, {@code data} holding its {@code oType} and properties. */
     public IvrReply applyComponent(String key, String ivrid, ObjectNode data) {
-        return await(applyComponentAsync(key, ivrid, data));
+        return request(apply(key, ivrid, data));
     }
 
     /**

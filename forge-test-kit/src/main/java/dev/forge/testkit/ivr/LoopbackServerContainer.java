@@ -1,5 +1,6 @@
 package dev.forge.testkit.ivr;
 
+import dev.forge.ivr.internal.QuietIdleTimer;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -36,6 +37,7 @@ public final class LoopbackServerContainer extends TyrusServerContainer {
     public LoopbackServerContainer() {
         super((Set<Class<?>>) null);
         engine = TyrusWebSocketEngine.builder(this).build();
+        QuietIdleTimer.apply(this);
     }
 
     @Override
@@ -60,6 +62,9 @@ public final class LoopbackServerContainer extends TyrusServerContainer {
         listener = new NetworkListener(LISTENER, "127.0.0.1", port);
         http.addListener(listener);
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // Grizzly's HTTP keep-alive would close a WebSocket idle for 30 s (1006 on both ends); Tyrus' own
+        // container turns it off the same way
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(webSocketAddOn(this, contextPath));
         http.start();
         super.start(rootPath, port);

@@ -11,17 +11,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.ivr.ApiEvent;
 import dev.forge.ivr.IvrClient;
 import dev.forge.ivr.IvrConnectionException;
+import dev.forge.ivr.IvrConnectionListener;
 import dev.forge.ivr.IvrEvent;
 import dev.forge.ivr.IvrOptions;
 import dev.forge.ivr.IvrReply;
 import dev.forge.ivr.IvrRequest;
 import dev.forge.ivr.IvrRequestException;
 import dev.forge.ivr.IvrTimeoutException;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.tyrus.client.ClientManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +183,51 @@ class FakeIvrPlatformTest {
             CompletionStage<IvrReply> pending = client.connectionInfoAsync();
             assertTrue(pending.toCompletableFuture().cancel(true));
             assertThrows(dev.forge.ivr.IvrException.class, () -> client.await(pending));
+        }
+    }
+
+    /**
+     * Grizzly's HTTP keep-alive closes a connection idle for 30 s unless the server turns it off; a controller
+     * waiting for calls is idle that long, so the fake must keep it. The wait is the thing under test: 35 s with
+     * no frame, then a request on the same connection.
+     */
+    @Test
+    void aConnectionIdleForLongerThanThirtySecondsStaysOpen() throws Exception {
+        try (IvrClient client = connect(IvrOptions.builder().reconnect(false).build())) {
+            BlockingQueue<String> drops = new LinkedBlockingQueue<>();
+            client.addConnectionListener(new IvrConnectionListener() {
+                @Override
+                public void onDisconnected(String reason) {
+                    drops.add(reason);
+                }
+            });
+            String drop = drops.poll(35, TimeUnit.SECONDS);
+            assertEquals(null, drop, "the idle connection was closed: " + drop);
+            assertTrue(client.connectionInfo().isOk());
+            assertEquals(0, client.reconnectCount());
+        }
+    }
+
+    /**
+     * Tyrus re-arms a session's idle timer on every frame; with no idle timeout it runs that timer at once, one
+     * wake-up of its timer pool per frame. The client makes it quiet: no timer runs per frame, and none is left
+     * queued per frame either. (White-box: it reads the client's Tyrus container.)
+     */
+    @Test
+    void framesNeitherRunNorQueueTyrusIdleTimers() throws Exception {
+        try (IvrClient client = connect(IvrOptions.defaults())) {
+            Field manager = IvrClient.class.getDeclaredField("manager");
+            manager.setAccessible(true);
+            ScheduledThreadPoolExecutor timers = (ScheduledThreadPoolExecutor)
+                    ((ClientManager) manager.get(client)).getScheduledExecutorService();
+            long ranBefore = timers.getCompletedTaskCount();
+            for (int i = 0; i < 500; i++) {
+                assertTrue(client.connectionInfo().isOk());
+            }
+            long ran = timers.getCompletedTaskCount() - ranBefore;
+            assertTrue(ran < 5, "1,000 frames ran " + ran + " Tyrus timer tasks");
+            assertTrue(timers.getQueue().size() < 5, "1,000 frames left " + timers.getQueue().size()
+                    + " Tyrus timer tasks queued");
         }
     }
 }
