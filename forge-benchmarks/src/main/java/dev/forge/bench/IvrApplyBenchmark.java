@@ -9,6 +9,7 @@ import dev.forge.ivr.IvrOptions;
 import dev.forge.ivr.IvrRequest;
 import dev.forge.ivr.IvrSession;
 import dev.forge.ivr.Qid;
+import dev.forge.ivr.internal.QuietIdleTimer;
 import dev.forge.testkit.ivr.FakeIvrPlatform;
 import dev.forge.testkit.ivr.LoopbackServerContainer;
 import jakarta.websocket.ClientEndpointConfig;
@@ -16,7 +17,6 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
-import jakarta.websocket.WebSocketContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.container.grizzly.client.GrizzlyClientContainer;
@@ -40,21 +40,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One component apply round trip, three ways, and one request/reply, side by side on the same loopback:
+ * One component apply round trip, and one request/reply, through {@link IvrClient} and raw, side by side on the
+ * same loopback:
  * <ul>
- *   <li>{@code rawEcho}: a raw WebSocket client sends an apply-sized frame to an echo endpoint and waits for it
- *       to come back: the floor of any request/answer on this machine;</li>
- *   <li>{@code rawApply}: the same raw client applies a playback on a session it accepted on
+ *   <li>{@code rawEcho}: a stock Tyrus client sends an apply-sized frame to an echo endpoint and waits for it to
+ *       come back: the floor of any request/answer on this machine;</li>
+ *   <li>{@code rawApply}: a stock Tyrus client applies a playback on a session it accepted on
  *       {@link FakeIvrPlatform} with hand-built frames and waits for its {@code ivrapi_component_stopped}
  *       (the fake stops it at once; the {@code ivrapi_component_apply_result} before it is passed over): the
  *       protocol's cost without Forge's client;</li>
+ *   <li>{@code rawApplyQuiet}: the same on a Tyrus container tuned as {@code IvrClient} tunes its own
+ *       ({@link QuietIdleTimer}): the same transport as the client, so the difference is the client's code;</li>
  *   <li>{@code clientApply}: {@link IvrSession#apply} of the same playback through {@link IvrClient} on the same
  *       fake, until its {@code ComponentResult}: the same two frames back;</li>
- *   <li>{@code rawRequest}, {@code clientRequest} (async) and {@code clientRequestBlocking}: a
- *       {@code connection_info} request and its reply, raw and through the client's request layer.</li>
+ *   <li>{@code rawRequest}, {@code rawRequestQuiet}, {@code clientRequest} (async) and
+ *       {@code clientRequestBlocking}: a {@code connection_info} request and its reply, raw and through the
+ *       client's request layer.</li>
  * </ul>
- * {@code clientApply - rawApply} at p50 is what the client adds (target: at most 20 µs). Both wait on a future
- * completed by the socket's thread, so thread hand-offs count on both sides.
+ * What the client adds (target: at most 20 µs at p50) is {@code clientApply - rawApply} against stock Tyrus, and
+ * {@code clientApply - rawApplyQuiet} for its code alone. Every method waits on a future completed by the
+ * socket's thread, so thread hand-offs count on all sides. {@link IvrApplyPaired} runs the same methods in
+ * alternating blocks in one JVM.
  *
  * <p>Run: {@code java -jar forge-benchmarks/target/benchmarks.jar IvrApplyBenchmark}
  */
@@ -75,6 +81,7 @@ public class IvrApplyBenchmark {
     private IvrSession session;
     private RawClient echo;
     private RawClient raw;
+    private RawClient rawQuiet;
     private long oId = 5_000_000_000L;
     private final Component playback = Component.playback(FILE);
 
@@ -112,9 +119,16 @@ public class IvrApplyBenchmark {
             return f.get(10, TimeUnit.SECONDS);
         }
 
-        static RawClient connect(URI uri) throws Exception {
-            // the same Tyrus client transport as IvrClient's (the JDK NIO container), so that only the client differs
-            WebSocketContainer container = ClientManager.createClient(GrizzlyClientContainer.class.getName());
+        /**
+         * @param quiet with the Tyrus tuning IvrClient applies to its own container ({@link QuietIdleTimer});
+         *              without it, stock Tyrus
+         */
+        static RawClient connect(URI uri, boolean quiet) throws Exception {
+            // the same Tyrus client transport as IvrClient's (Grizzly), so that only the client differs
+            ClientManager container = ClientManager.createClient(GrizzlyClientContainer.class.getName());
+            if (quiet && !QuietIdleTimer.apply(container)) {
+                throw new IllegalStateException("Tyrus' timer is not the executor QuietIdleTimer knows");
+            }
             RawClient c = new RawClient();
             c.socket = container.connectToServer(c, ClientEndpointConfig.Builder.create().build(), uri);
             return c;
@@ -140,24 +154,40 @@ public class IvrApplyBenchmark {
         platform.startCall("client-1", "client", "dialog");
         session = taken.get(10, TimeUnit.SECONDS);
 
-        IvrCodec codec = new IvrCodec();
-        raw = RawClient.connect(platform.tokenUrl());
-        raw.call(codec.encode(new IvrRequest.Subscribe(Qid.of(1), "ivrevents", "bench-raw", 3600, Map.of())),
-                "[\"subscribe_result\"");
-        CompletableFuture<String> start = raw.expect("[\"notify\"");
-        platform.startCall("raw-1", "raw", "dialog");
-        start.get(10, TimeUnit.SECONDS);
-        raw.call(codec.encode(new IvrRequest.SessionCommand(IvrRequest.Command.ACCEPT, Qid.of(2), "raw", "raw-1",
-                Map.of())), "[\"ivrapi_accept_result\"");
-        String stop = rawApply();
-        if (!stop.contains("\"oId\":" + oId)) { // each raw apply must wait for its own component's stop
-            throw new IllegalStateException("the raw apply was answered by " + stop);
-        }
+        raw = acceptRaw("raw", false);
+        rawQuiet = acceptRaw("quiet", true);
 
         echoServer = new LoopbackServerContainer();
         echoServer.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
         echoServer.start("/", 0);
-        echo = RawClient.connect(URI.create("ws://127.0.0.1:" + echoServer.getPort() + "/echo"));
+        echo = RawClient.connect(URI.create("ws://127.0.0.1:" + echoServer.getPort() + "/echo"), false);
+    }
+
+    /** A raw client that subscribed and accepted call {@code key}-1 (key {@code key}) with hand-built frames. */
+    private RawClient acceptRaw(String key, boolean quiet) throws Exception {
+        IvrCodec codec = new IvrCodec();
+        String ivrid = key + "-1";
+        RawClient c = RawClient.connect(platform.tokenUrl(), quiet);
+        c.call(codec.encode(new IvrRequest.Subscribe(Qid.of(1), "ivrevents", "bench-" + key, 3600, Map.of())),
+                "[\"subscribe_result\"");
+        CompletableFuture<String> start = c.expect("[\"notify\"");
+        platform.startCall(ivrid, key, "dialog");
+        start.get(10, TimeUnit.SECONDS);
+        c.call(codec.encode(new IvrRequest.SessionCommand(IvrRequest.Command.ACCEPT, Qid.of(2), key, ivrid,
+                Map.of())), "[\"ivrapi_accept_result\"");
+        String stop = apply(c, key);
+        if (!stop.contains("\"oId\":" + oId)) { // each raw apply must wait for its own component's stop
+            throw new IllegalStateException("the raw apply was answered by " + stop);
+        }
+        return c;
+    }
+
+    private String apply(RawClient c, String key) throws Exception {
+        return c.call(applyText(key, key + "-1", ++oId), "[\"ivrapi_component_stopped\"");
+    }
+
+    private String connectionInfo(RawClient c) throws Exception {
+        return c.call("[\"connection_info\",{\"qid\":" + (++oId) + "}]", "[\"connection_info_result\"");
     }
 
     private String applyText(String key, String ivrid, long id) {
@@ -172,7 +202,13 @@ public class IvrApplyBenchmark {
 
     @Benchmark
     public String rawApply() throws Exception {
-        return raw.call(applyText("raw", "raw-1", ++oId), "[\"ivrapi_component_stopped\"");
+        return apply(raw, "raw");
+    }
+
+    /** {@link #rawApply} on a Tyrus container tuned as IvrClient tunes its own: the same transport as the client. */
+    @Benchmark
+    public String rawApplyQuiet() throws Exception {
+        return apply(rawQuiet, "quiet");
     }
 
     /** A {@code connection_info} request and its reply through the client's request layer: codec and correlation. */
@@ -190,7 +226,13 @@ public class IvrApplyBenchmark {
     /** The same request, raw. */
     @Benchmark
     public String rawRequest() throws Exception {
-        return raw.call("[\"connection_info\",{\"qid\":" + (++oId) + "}]", "[\"connection_info_result\"");
+        return connectionInfo(raw);
+    }
+
+    /** The same request, raw, on the tuned Tyrus container. */
+    @Benchmark
+    public String rawRequestQuiet() throws Exception {
+        return connectionInfo(rawQuiet);
     }
 
     @Benchmark
@@ -202,6 +244,7 @@ public class IvrApplyBenchmark {
     public void tearDown() throws Exception {
         client.close();
         raw.socket.close();
+        rawQuiet.socket.close();
         echo.socket.close();
         echoServer.stop();
         platform.close();

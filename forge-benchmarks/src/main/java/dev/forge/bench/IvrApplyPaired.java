@@ -30,8 +30,10 @@ public final class IvrApplyPaired {
         Map<String, Callable<Object>> methods = new LinkedHashMap<>();
         methods.put("rawEcho", b::rawEcho);
         methods.put("rawApply", b::rawApply);
+        methods.put("rawApplyQuiet", b::rawApplyQuiet);
         methods.put("clientApply", b::clientApply);
         methods.put("rawRequest", b::rawRequest);
+        methods.put("rawRequestQuiet", b::rawRequestQuiet);
         methods.put("clientRequest", b::clientRequest);
         methods.put("clientRequestBlocking", b::clientRequestBlocking);
         Map<String, List<Double>> p50s = new LinkedHashMap<>();
@@ -52,11 +54,13 @@ public final class IvrApplyPaired {
         }
         System.out.printf("%d rounds of %,d round trips per method, p50 per block, µs%n", rounds, block);
         p50s.forEach((m, v) -> System.out.printf("%-22s median %6.1f  (blocks: %s)%n", m, median(v), v));
-        System.out.printf("clientApply - rawApply: median of paired differences %.1f µs%n",
-                medianDifference(p50s.get("clientApply"), p50s.get("rawApply")));
-        System.out.printf("clientRequest - rawRequest: %.1f µs; clientRequestBlocking - rawRequest: %.1f µs%n",
-                medianDifference(p50s.get("clientRequest"), p50s.get("rawRequest")),
-                medianDifference(p50s.get("clientRequestBlocking"), p50s.get("rawRequest")));
+        System.out.println("median of the paired per-block differences, µs:");
+        for (String[] pair : new String[][] {{"clientApply", "rawApply"}, {"clientApply", "rawApplyQuiet"},
+                {"clientRequest", "rawRequest"}, {"clientRequest", "rawRequestQuiet"},
+                {"clientRequestBlocking", "rawRequest"}, {"clientRequestBlocking", "rawRequestQuiet"}}) {
+            System.out.printf("  %-22s - %-16s %6.1f%n", pair[0], pair[1],
+                    medianDifference(p50s.get(pair[0]), p50s.get(pair[1])));
+        }
         System.exit(0);
     }
 
