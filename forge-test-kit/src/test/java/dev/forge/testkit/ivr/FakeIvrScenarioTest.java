@@ -2,6 +2,7 @@ package dev.forge.testkit.ivr;
 
 import static dev.forge.testkit.ivr.IvrControllerTest.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import dev.forge.ivr.ControlOptions;
 import dev.forge.ivr.IvrClient;
 import dev.forge.ivr.IvrConnectionException;
 import dev.forge.ivr.IvrOptions;
+import dev.forge.ivr.IvrRequest;
 import dev.forge.ivr.IvrSession;
 import java.time.Duration;
 import java.util.List;
@@ -100,14 +102,22 @@ class FakeIvrScenarioTest {
     @Test
     void callsSurviveADisconnectInTheMiddle() throws Exception {
         // slow components so that the drop comes while most calls are in the menu
-        String json = menuScenario(50, "\"faults\": [{\"atMs\": 40, \"disconnect\": true}],")
-                .replace("\"afterMs\": 5", "\"afterMs\": 60");
+        String json = menuScenario(50, "").replace("\"afterMs\": 5", "\"afterMs\": 60");
         FakeIvrScenario scenario = FakeIvrScenario.parse(json);
         IvrOptions fast = IvrOptions.builder().reconnectInitialDelay(Duration.ofMillis(5)).build();
         try (FakeIvrPlatform platform = FakeIvrPlatform.start(scenario.token());
              IvrClient client = IvrClient.connect(platform.endpoint(), scenario.token(), fast);
              FakeIvrScenario.Run run = scenario.play(platform)) {
             client.control(ControlOptions.defaults(), FakeIvrScenarioTest::menu);
+            // Drop the socket once every call was accepted, not at a fixed time: an api_start sent while no
+            // controller is connected is lost, as on the platform, and on a busy machine a timed drop can come
+            // before the last calls were announced (such a call rightly ends with "timeout").
+            for (int accepted = 0; accepted < scenario.callCount(); ) {
+                IvrRequest request = platform.takeRequest(Duration.ofSeconds(30));
+                assertNotNull(request, () -> "the controller stopped sending: " + outcomes(platform));
+                accepted += request.name().equals("ivrapi_accept") ? 1 : 0;
+            }
+            platform.disconnectAll();
             assertTrue(run.awaitDone(Duration.ofSeconds(60)), () -> "not all calls ended: " + outcomes(platform));
             assertEquals(1, client.reconnectCount());
             checkEachCall(platform);
