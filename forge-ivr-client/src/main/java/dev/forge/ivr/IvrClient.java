@@ -422,8 +422,12 @@ public final class IvrClient implements AutoCloseable {
     /**
      * Waits for a stage of this client: its own timeout fires first; the extra second here only guards against a
      * stalled timer. An interrupt cancels the request and keeps the thread's interrupt flag.
+     *
+     * @throws IllegalStateException on a session thread (a handler, listener or stage continuation), which may be
+     *                               the socket's receive thread, the one that would deliver the answer
      */
     public <T> T await(CompletionStage<T> stage) {
+        Await.notOnSessionThread("A blocking IvrClient call");
         return Await.await(stage, options.requestTimeout().plusSeconds(1), "the ivrapi reply");
     }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -510,19 +511,31 @@ class IvrControllerTest {
 
     @Test
     void blockingOnASessionThreadIsRefused() throws Exception {
+        assertEquals("IvrSession.applyAndWait would block an ivrapi session thread, which delivers the answer it"
+                + " waits for; call it from your own thread, or use the async method",
+                refusedInAHandler(session -> session.applyAndWait(MENU, WAIT)).getMessage());
+    }
+
+    @Test
+    void theClientsBlockingCallsAreRefusedOnASessionThreadToo() throws Exception {
+        assertEquals("A blocking IvrClient call would block an ivrapi session thread, which delivers the answer it"
+                + " waits for; call it from your own thread, or use the async method",
+                refusedInAHandler(session -> client.connectionInfo()).getMessage());
+    }
+
+    /** What {@code blockingCall}, made in the ControlHandler (a session thread), threw. */
+    private IllegalStateException refusedInAHandler(Consumer<IvrSession> blockingCall) throws Exception {
         CompletableFuture<Throwable> refused = new CompletableFuture<>();
         client.control(ControlOptions.defaults(), session -> {
             try {
-                session.applyAndWait(MENU, WAIT);
+                blockingCall.accept(session);
                 refused.complete(null);
             } catch (RuntimeException e) {
                 refused.complete(e);
             }
         });
         platform.startCall("rDlg-1", "abc", "dialog");
-        IllegalStateException e = assertInstanceOf(IllegalStateException.class, done(refused));
-        assertEquals("IvrSession.applyAndWait would block an ivrapi session thread, which delivers the answer it"
-                + " waits for; call it from your own thread, or use the async method", e.getMessage());
+        return assertInstanceOf(IllegalStateException.class, done(refused));
     }
 
     @Test
