@@ -30,11 +30,11 @@ public final class IvrApplySoak {
 
     public static void main(String[] args) throws Exception {
         long applies = args.length > 0 ? Long.parseLong(args[0]) : 3_000_000L;
-        try (FakeIvrPlatform platform = FakeIvrPlatform.start("soak")) {
+        try (FakeIvrPlatform platform = FakeIvrPlatform.start("soak");
+             IvrClient client = IvrClient.connect(platform.endpoint(), "soak", IvrOptions.builder()
+                     .requestTimeout(Duration.ofSeconds(5)).build())) {
             platform.autoStop(Duration.ZERO);
             CompletableFuture<IvrSession> taken = new CompletableFuture<>();
-            IvrClient client = IvrClient.connect(platform.endpoint(), "soak", IvrOptions.builder()
-                    .requestTimeout(Duration.ofSeconds(5)).build());
             client.control(ControlOptions.builder().key("soak").build(), taken::complete);
             platform.startCall("soak-1", "soak", "dialog");
             IvrSession session = taken.get(10, TimeUnit.SECONDS);
@@ -61,7 +61,6 @@ public final class IvrApplySoak {
                 }
             }
             System.out.printf("OK: %,d applies, none slower than %s%n", applies, STALL);
-            client.close();
         }
         System.exit(0);
     }

@@ -260,6 +260,7 @@ public final class IvrClient implements AutoCloseable {
     }
 
     private CompletableFuture<IvrReply> request(Function<Qid, ? extends IvrRequest> build, Executor completer) {
+        Objects.requireNonNull(build, "build");
         Qid qid = nextQid();
         IvrRequest request = Objects.requireNonNull(build.apply(qid), "request");
         if (!request.qid().equals(qid)) {

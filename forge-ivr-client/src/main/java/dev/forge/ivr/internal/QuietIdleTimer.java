@@ -15,7 +15,7 @@ import org.glassfish.tyrus.core.BaseContainer;
  */
 public final class QuietIdleTimer {
     /** Ten years: an idle timeout that never fires in practice. */
-    static final long NO_IDLE_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(3650);
+    private static final long NO_IDLE_TIMEOUT_MILLIS = TimeUnit.DAYS.toMillis(3650);
 
     private QuietIdleTimer() {
     }
