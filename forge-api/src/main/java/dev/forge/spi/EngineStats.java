@@ -1,7 +1,7 @@
 package dev.forge.spi;
 
 /**
- * A snapshot of an engine's counters.
+ * A snapshot of an engine's counters. The {@code long} counters count since the engine started.
  *
  * @param liveIsolates     isolates alive now
  * @param busyIsolates     isolates running an invocation now
@@ -11,7 +11,19 @@ package dev.forge.spi;
  * @param isolatesEvicted  idle isolates closed to stay under the cap
  * @param threads          platform threads the engine has started
  * @param scriptsKept      script versions the engine keeps state for (isolates, queue, code cache)
+ * @param isolation        where scripts run: {@code process} or {@code in-process}
+ * @param processes        isolate processes alive now (spares included); 0 in-process
+ * @param timeouts         invocations that ran past their deadline
+ * @param memoryKills      invocations ended because their script passed its memory limit
+ * @param overruns         scripts that kept running past their deadline plus the kill grace (their child was
+ *                         killed, or in-process their thread and isolate abandoned)
+ * @param processCrashes   isolate processes that died while in use (a fatal V8 error, a signal, a kill by the
+ *                         supervisor), replaced since
+ * @param quarantines      times a tenant was moved to a process of its own after its script crashed one
+ * @param retries          invocations of other scripts caught in a crashed process and run again elsewhere
  */
 public record EngineStats(int liveIsolates, int busyIsolates, int queued, long isolatesBuilt, long isolatesRebuilt,
-                          long isolatesEvicted, int threads, int scriptsKept) {
+                          long isolatesEvicted, int threads, int scriptsKept, String isolation, int processes,
+                          long timeouts, long memoryKills, long overruns, long processCrashes, long quarantines,
+                          long retries) {
 }

@@ -30,6 +30,14 @@ public interface ScriptEngine extends AutoCloseable {
      */
     Outcome invoke(Script script, Invocation invocation, long startNanos);
 
+    /**
+     * Gets {@code script} ready to run: builds its first isolate (and code cache) now, so that its first
+     * invocation costs what a warm one costs. Called by {@code Forge.load}. A script that fails to load is
+     * not an error here: its invocations report the failure. The default does nothing.
+     */
+    default void prepare(Script script) {
+    }
+
     /** Closes the idle isolates of every version of the script; called when the host replaces or removes it. */
     void evict(String scriptId);
 

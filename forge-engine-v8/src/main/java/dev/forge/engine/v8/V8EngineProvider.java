@@ -1,6 +1,6 @@
 package dev.forge.engine.v8;
 
-import dev.forge.engine.v8.internal.V8Engine;
+import dev.forge.engine.v8.internal.host.V8Engine;
 import dev.forge.spi.EngineConfig;
 import dev.forge.spi.ScriptEngine;
 import dev.forge.spi.ScriptEngineProvider;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -180,12 +181,16 @@ class IsolatePoolTest {
             forge.load(Script.of("t", "s.js", ScriptKind.SCRIPT, "function main(d) { if (d.no) throw '486 Busy Here'; return d; }"));
             forge.invoke(Invocation.builder("t/s.js").data("{}").callId("c1").build());
             forge.invoke(Invocation.builder("t/s.js").data("{\"no\":1}").callId("c2").build());
+            // put straight into the store, a script is built by its first call
+            forge.scripts().put(Script.of("t", "cold.js", ScriptKind.SCRIPT, "function main(d) { return d; }"));
+            forge.invoke(Invocation.builder("t/cold.js").data("{}").callId("c3").build());
         }
-        assertEquals(2, events.size());
-        assertTrue(events.get(0).coldStart());
+        assertEquals(3, events.size());
+        assertFalse(events.get(0).coldStart(), "load() built the isolate, so the first call is warm");
         assertEquals("c1", events.get(0).callId());
         assertTrue(events.get(0).outcome().isOk());
         assertEquals(false, events.get(1).coldStart());
         assertEquals("rejected", events.get(1).outcome().name());
+        assertTrue(events.get(2).coldStart());
     }
 }

@@ -1,14 +1,16 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
+import dev.forge.engine.v8.internal.wire.Tags;
 import dev.forge.internal.Json;
 import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
 import dev.forge.spi.HostCall;
 import dev.forge.spi.HostServices;
+import dev.forge.spi.ModuleRegistry;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -26,24 +29,35 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The host side of an App's asynchronous bindings: timers, the datastore and {@code fetch}. Each operation
- * starts here, is tied to its invocation (so that it is cancelled when the invocation ends), and posts
- * its result back to the isolate's mailbox; it never blocks the isolate's thread.
+ * The host side of an App's asynchronous bindings: timers, the datastore, {@code fetch} and the host's
+ * {@link Bindings}. Each operation starts here for an invocation the host dispatched (its tenant comes from
+ * the host's own record of the script, never from the isolate), is tied to that invocation (so that it is
+ * cancelled when the invocation ends), and posts its result back to the isolate's mailbox; it never blocks
+ * the isolate's thread.
  *
- * <p>Results are tagged for the prelude: {@code O<json>} a value, {@code U} undefined, {@code E<text>} an
- * error, {@code T} a timer fired.
+ * <p>Results are tagged for the prelude (see {@link Tags}): a value, undefined, an error, or a timer fired.
  *
  * <p>Thread-safety: thread-safe.
  */
 final class HostOps {
 
+    private static final String UNDEFINED = String.valueOf(Tags.UNDEFINED);
+    private static final String TIMER = String.valueOf(Tags.TIMER);
+
+    /** Where a host result goes: the isolate's mailbox. */
+    interface Poster {
+        void post(Slot slot, Slot.Delivery delivery);
+    }
+
     private final HostServices services;
     private final ScheduledExecutorService timers;
     private final HttpClient http;
+    private final Poster poster;
 
-    HostOps(HostServices services, ScheduledExecutorService timers) {
+    HostOps(HostServices services, ScheduledExecutorService timers, Poster poster) {
         this.services = services;
         this.timers = timers;
+        this.poster = poster;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(services.egress().connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -55,7 +69,7 @@ final class HostOps {
      *
      * @return null when started, else the error the script sees at once
      */
-    String start(Isolate isolate, Call call, int id, String kind, String argsJson) {
+    String start(Slot isolate, Call call, int id, String kind, String argsJson) {
         JsonNode args;
         try {
             args = Json.parse("arguments", argsJson);
@@ -68,13 +82,13 @@ final class HostOps {
             switch (kind) {
                 case "timeout", "interval" -> timer(isolate, call, id, args.path("ms").asLong(), kind.equals("interval"));
                 case "ds.get" -> complete(isolate, call, id, ds.get(tenant, args.path("key").asText())
-                        .thenApply(v -> v.map(json -> "O" + json).orElse("Onull")));
+                        .thenApply(v -> v.map(json -> Tags.VALUE + json).orElse(Tags.VALUE + "null")));
                 case "ds.set" -> complete(isolate, call, id, ds.set(tenant, args.path("key").asText(),
-                        args.path("value").asText(), ttl(args)).thenApply(v -> "U"));
+                        args.path("value").asText(), ttl(args)).thenApply(v -> UNDEFINED));
                 case "ds.incr" -> complete(isolate, call, id, ds.incr(tenant, args.path("key").asText(),
-                        args.path("by").asLong(1), ttl(args)).thenApply(n -> "O" + n));
+                        args.path("by").asLong(1), ttl(args)).thenApply(n -> Tags.VALUE + Long.toString(n)));
                 case "ds.delete" -> complete(isolate, call, id, ds.delete(tenant, args.path("key").asText())
-                        .thenApply(b -> "O" + b));
+                        .thenApply(b -> Tags.VALUE + Boolean.toString(b)));
                 case "ds.keys" -> complete(isolate, call, id, ds.keys(tenant, args.path("prefix").asText(""))
                         .thenApply(HostOps::jsonArray));
                 case "fetch" -> {
@@ -84,7 +98,7 @@ final class HostOps {
                     }
                 }
                 default -> {
-                    Bindings bindings = isolate.runner.bindings;
+                    Bindings bindings = isolate.script.bindings;
                     if (bindings == null || !kind.startsWith("x:")) {
                         return "unknown host operation " + kind;
                     }
@@ -95,7 +109,7 @@ final class HostOps {
                     } catch (RuntimeException e) {
                         return fn + ": " + message(e);
                     }
-                    complete(isolate, call, id, stage.thenApply(json -> json == null ? "U" : "O" + json));
+                    complete(isolate, call, id, stage.thenApply(json -> json == null ? UNDEFINED : Tags.VALUE + json));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -104,26 +118,58 @@ final class HostOps {
         return null;
     }
 
-    /** Runs a synchronous bindings function: 'O' + JSON, 'U' for undefined, or 'E' + the error's message. */
+    /** Runs a synchronous bindings function: a value, undefined, or an error's message, tagged. */
     static String startSync(Bindings bindings, Call call, String fn, String argsJson) {
         try {
             String json = bindings.callSync(hostCall(call), fn, argsJson);
-            return json == null ? "U" : "O" + json;
+            return json == null ? UNDEFINED : Tags.VALUE + json;
         } catch (RuntimeException e) {
-            return "E" + message(e);
+            return Tags.ERROR + message(e);
         }
+    }
+
+    /** The host's answer to {@code require(name)} for {@code tenant}: CommonJS source, or why not. */
+    String moduleSource(String tenant, String name) {
+        ModuleRegistry modules = services.modules();
+        Optional<ModuleRegistry.ModuleSource> found;
+        try {
+            found = modules.find(tenant, name);
+        } catch (RuntimeException e) {
+            return Tags.ERROR + "module '" + name + "' could not be loaded: " + e.getMessage();
+        }
+        if (found.isEmpty()) {
+            return Tags.ERROR + "module '" + name + "' is not available to this script; allowed modules: "
+                    + String.join(", ", modules.names(tenant));
+        }
+        return Tags.SOURCE + found.get().source();
     }
 
     private static HostCall hostCall(Call call) {
         return new HostCall(call.script, call.callId, call.attachment);
     }
 
-    private void timer(Isolate isolate, Call call, int id, long ms, boolean repeat) {
-        Runnable fire = () -> isolate.post(call, id, "T");
+    private void timer(Slot isolate, Call call, int id, long ms, boolean repeat) {
+        Runnable fire = () -> post(isolate, call, id, TIMER);
         Future<?> f = repeat
                 ? timers.scheduleAtFixedRate(fire, Math.max(1, ms), Math.max(1, ms), TimeUnit.MILLISECONDS)
                 : timers.schedule(fire, ms, TimeUnit.MILLISECONDS);
-        isolate.track(call, id, f);
+        track(isolate, call, id, f);
+    }
+
+    /** Remembers a started host operation so that the script can cancel it and its call's end cancels it. */
+    private static void track(Slot isolate, Call call, int id, Future<?> future) {
+        isolate.operations.put(id, future);
+        call.addOperation(future);
+    }
+
+    /** Queues a host result for {@code call}; any thread. */
+    void post(Slot isolate, Call call, int operation, String payload) {
+        if (!TIMER.equals(payload)) {
+            isolate.operations.remove(operation);
+        }
+        if (!call.isDone()) {
+            poster.post(isolate, new Slot.Delivery(call, operation, payload));
+        }
     }
 
     private static Duration ttl(JsonNode args) {
@@ -137,13 +183,13 @@ final class HostOps {
     private static String jsonArray(List<String> items) {
         ArrayNode array = Json.MAPPER.createArrayNode();
         items.forEach(array::add);
-        return "O" + Json.write(array);
+        return Tags.VALUE + Json.write(array);
     }
 
-    private void complete(Isolate isolate, Call call, int id, CompletionStage<String> stage) {
+    private void complete(Slot isolate, Call call, int id, CompletionStage<String> stage) {
         CompletableFuture<String> f = stage.toCompletableFuture();
-        isolate.track(call, id, f);
-        f.whenComplete((payload, error) -> isolate.post(call, id, error == null ? payload : "E" + message(error)));
+        track(isolate, call, id, f);
+        f.whenComplete((payload, error) -> post(isolate, call, id, error == null ? payload : Tags.ERROR + message(error)));
     }
 
     private static String message(Throwable error) {
@@ -153,7 +199,7 @@ final class HostOps {
 
     // ---- fetch ----------------------------------------------------------------------------------------
 
-    private String fetch(Isolate isolate, Call call, int id, String tenant, JsonNode args) {
+    private String fetch(Slot isolate, Call call, int id, String tenant, JsonNode args) {
         String url = args.path("url").asText();
         URI uri;
         try {
@@ -190,9 +236,9 @@ final class HostOps {
         }
         int cap = egress.maxResponseBytes();
         CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, info -> new CappedBody(cap));
-        isolate.track(call, id, sent);
-        sent.whenComplete((response, error) -> isolate.post(call, id,
-                error == null ? "O" + describe(url, response) : "Efetch " + url + ": " + message(error)));
+        track(isolate, call, id, sent);
+        sent.whenComplete((response, error) -> post(isolate, call, id,
+                error == null ? Tags.VALUE + describe(url, response) : Tags.ERROR + "fetch " + url + ": " + message(error)));
         return null;
     }
 

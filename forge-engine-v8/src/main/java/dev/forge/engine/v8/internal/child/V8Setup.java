@@ -1,6 +1,7 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.child;
 
 import com.caoccao.javet.exceptions.JavetException;
+import com.caoccao.javet.interfaces.IJavetLogger;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.interop.options.V8Flags;
@@ -9,14 +10,15 @@ import com.caoccao.javet.interop.options.V8RuntimeOptions;
 /**
  * The process-wide side of V8: its flags, which must be set once, before the first isolate exists.
  *
- * <p>V8's heap ceiling is one flag for the whole process. Forge sets it from the first engine's largest
- * heap limit (plus room for the prelude); each isolate's own limit is then enforced below it by the
- * near-heap-limit callback and the watchdog's sampling. An engine created later that asks for more than
- * the ceiling is refused with a message that says so.
+ * <p>V8's heap ceiling is one flag for the whole process. Forge sets it from the largest heap limit it
+ * expects (plus room for the prelude); each isolate's own limit is then enforced below it by the
+ * near-heap-limit callback and the {@link MemoryGuard}'s sampling. In an isolate process the host sets the
+ * ceiling at start; in-process the first engine fixes it, and an engine created later that asks for more
+ * is refused with a message that says so.
  *
  * <p>Thread-safety: thread-safe.
  */
-final class V8Platform {
+public final class V8Setup {
 
     /**
      * The V8 stack limit per thread, in KiB. V8 measures it down from where a thread first enters the
@@ -24,14 +26,21 @@ final class V8Platform {
      * {@link dev.forge.EngineOptions#callerRuns()}): 192 KiB leaves room on threads of 320 KiB and more,
      * and gives scripts about two thousand frames of recursion.
      */
-    static final int STACK_KIB = 192;
+    public static final int STACK_KIB = 192;
 
     /** Room above a script's limit for Forge's own objects and for V8 to unwind after termination. */
-    private static final long HEADROOM_BYTES = 16L * 1024 * 1024;
+    public static final long HEADROOM_BYTES = 16L * 1024 * 1024;
 
     private static long ceilingBytes;
+    private static boolean warm;
+    private static volatile IJavetLogger logger = QuietJavetLogs.INSTANCE;
 
-    private V8Platform() {
+    private V8Setup() {
+    }
+
+    /** Where Javet's own log lines go (the host sends them to SLF4J; a child drops them). */
+    public static void logTo(IJavetLogger value) {
+        logger = value;
     }
 
     /**
@@ -39,7 +48,7 @@ final class V8Platform {
      *
      * @throws IllegalStateException if V8 is already running with a lower ceiling
      */
-    static synchronized long ensure(long heapBytes) {
+    public static synchronized long ensure(long heapBytes) {
         long wanted = heapBytes + HEADROOM_BYTES;
         if (ceilingBytes == 0) {
             V8Flags flags = V8RuntimeOptions.V8_FLAGS;
@@ -63,17 +72,16 @@ final class V8Platform {
         return ceilingBytes;
     }
 
-    private static boolean warm;
-
     /**
      * Loads V8 (its native library and the platform: about 300 ms, once per process) so that the first
-     * call of the first script does not pay for it: engines call this when they are built.
+     * call of the first script does not pay for it.
      */
-    static synchronized void warmUp() {
+    public static synchronized void warmUp() {
         if (warm) {
             return;
         }
         try (V8Runtime runtime = newRuntime()) {
+            Prelude.warm(runtime);
             warm = true;
         } catch (JavetException e) {
             throw new IllegalStateException("V8 could not start: " + e.getMessage(), e);
@@ -82,7 +90,7 @@ final class V8Platform {
 
     static V8Runtime newRuntime() throws JavetException {
         V8Runtime runtime = V8Host.getV8Instance().createV8Runtime();
-        runtime.setLogger(JavetLogs.INSTANCE);
+        runtime.setLogger(logger);
         runtime.setPromiseRejectCallback((event, promise, value) -> { });
         return runtime;
     }

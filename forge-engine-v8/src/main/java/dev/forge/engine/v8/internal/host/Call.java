@@ -1,4 +1,4 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.host;
 
 import dev.forge.Invocation;
 import dev.forge.InvocationListener;
@@ -14,10 +14,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One invocation in flight: its deadline, its timeout action and the future its caller waits on.
- * Completes exactly once, from whichever thread gets there first (the isolate's owner or the watchdog).
+ * One invocation: its deadline, its timeout action and the future its caller waits on. Completes exactly
+ * once, from whichever thread gets there first; the {@link Scheduler} does the bookkeeping around that, so a
+ * call never reaches back into the engine.
  *
- * <p>Thread-safety: thread-safe; {@link #complete} is idempotent.
+ * <p>Thread-safety: thread-safe; {@link #complete} is idempotent. {@link #slot} and {@link #retried} are
+ * guarded by the scheduler's lock; {@link #inv} is written by the thread that starts the call.
  */
 final class Call {
 
@@ -37,8 +39,12 @@ final class Call {
     private final InvocationListener listener;
     volatile long runStartNanos;
     volatile boolean coldStart;
-    /** Set when the call is admitted to an isolate; the pool is told when the call ends. */
-    volatile Isolate isolate;
+    /** The script version it runs, set when it is submitted. */
+    volatile ScriptState state;
+    /** The isolate the call was admitted to, or null. */
+    Slot slot;
+    /** Whether it was run again after the process it ran in died for another script. */
+    boolean retried;
     volatile int inv;
     private List<Future<?>> operations;
 
@@ -69,24 +75,20 @@ final class Call {
         return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
     }
 
-    void ok(String json) {
-        complete(new Outcome.Ok(json, elapsedMicros()));
+    Outcome timedOut() {
+        return new Outcome.TimedOut(timeoutAction, elapsedMicros());
     }
 
-    void rejected(SipStatus status) {
-        complete(new Outcome.Rejected(status, elapsedMicros()));
+    Outcome failed(ScriptException error) {
+        return new Outcome.Failed(error, elapsedMicros());
     }
 
-    void timedOut() {
-        complete(new Outcome.TimedOut(timeoutAction, elapsedMicros()));
+    Outcome failed(ScriptException.Kind kind, String message) {
+        return failed(new ScriptException(kind, message));
     }
 
-    void failed(ScriptException error) {
-        complete(new Outcome.Failed(error, elapsedMicros()));
-    }
-
-    void overloaded(SipStatus status, String why) {
-        complete(new Outcome.Overloaded(status, why, elapsedMicros()));
+    Outcome overloaded(SipStatus status, String why) {
+        return new Outcome.Overloaded(status, why, elapsedMicros());
     }
 
     /** Ties a host operation to this call: it is cancelled when the call ends, or now if it has ended. */
@@ -103,27 +105,26 @@ final class Call {
         operation.cancel(true);
     }
 
-    /** Completes with {@code outcome} unless already complete; tells the listener once. */
+    /** Fails the caller's future with a host mistake (data that is not JSON): no outcome, no listener. */
+    boolean fail(RuntimeException hostMistake) {
+        if (!future.completeExceptionally(hostMistake)) {
+            return false;
+        }
+        cancelOperations();
+        return true;
+    }
+
+    /**
+     * Completes with {@code outcome} unless already complete, cancels the call's host operations and tells
+     * the listener; the scheduler calls it.
+     *
+     * @return true if this completed the call
+     */
     boolean complete(Outcome outcome) {
         if (!future.complete(outcome)) {
             return false;
         }
-        List<Future<?>> ops;
-        synchronized (this) {
-            ops = operations;
-            operations = null;
-        }
-        boolean leftovers = false;
-        if (ops != null) {
-            for (Future<?> op : ops) {
-                leftovers |= !op.isDone();
-                op.cancel(true);
-            }
-        }
-        Isolate owner = isolate;
-        if (owner != null) {
-            owner.callEnded(this, leftovers);
-        }
+        cancelOperations();
         long now = System.nanoTime();
         long runStart = runStartNanos;
         long queued = runStart == 0 ? now - startNanos : runStart - startNanos;
@@ -135,5 +136,18 @@ final class Call {
             V8Engine.LOG.warn("InvocationListener threw for script {}; ignored", script.id(), e);
         }
         return true;
+    }
+
+    private void cancelOperations() {
+        List<Future<?>> ops;
+        synchronized (this) {
+            ops = operations;
+            operations = null;
+        }
+        if (ops != null) {
+            for (Future<?> op : ops) {
+                op.cancel(true);
+            }
+        }
     }
 }

@@ -1,11 +1,10 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.child;
 
 import com.caoccao.javet.exceptions.JavetException;
 import com.caoccao.javet.interop.V8Runtime;
-import com.caoccao.javet.values.reference.V8Script;
 import com.caoccao.javet.values.V8Value;
+import com.caoccao.javet.values.reference.V8Script;
 import com.caoccao.javet.values.reference.V8ValueFunction;
-import dev.forge.spi.Bindings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +17,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Thread-safety: thread-safe.
  */
-final class Prelude {
+public final class Prelude {
 
-    static final String RESOURCE_NAME = "forge:prelude";
+    /** The prelude's name in stack traces; frames under it are cut from what a tenant sees. */
+    public static final String RESOURCE_NAME = "forge:prelude";
+    /** The resource name prefix of bindings' installers. */
+    public static final String BINDINGS_PREFIX = "forge:bindings:";
     private static final String SOURCE = load();
     private static volatile byte[] codeCache;
 
@@ -39,19 +41,24 @@ final class Prelude {
         }
     }
 
+    /** Compiles the prelude once in {@code runtime}, so that the first isolate starts from the code cache. */
+    static void warm(V8Runtime runtime) throws JavetException {
+        setup(runtime).close();
+    }
+
     /**
-     * Evaluates the installer of {@code bindings} in {@code runtime}: the function the prelude calls to add
-     * them, or undefined when the script has none.
+     * Evaluates the installer of the script's bindings in {@code runtime}: the function the prelude calls to
+     * add them, or undefined when the script has none.
      */
-    static V8Value installer(V8Runtime runtime, Bindings bindings) throws JavetException {
-        if (bindings == null) {
+    static V8Value installer(V8Runtime runtime, IsolateSpec spec) throws JavetException {
+        if (spec.installer() == null) {
             return runtime.createV8ValueUndefined();
         }
-        V8Value installer = runtime.getExecutor("(" + bindings.installer() + "\n)")
-                .setResourceName("forge:bindings:" + bindings.name()).execute();
+        V8Value installer = runtime.getExecutor("(" + spec.installer() + "\n)")
+                .setResourceName(BINDINGS_PREFIX + spec.bindingsName()).execute();
         if (!(installer instanceof V8ValueFunction)) {
             installer.close();
-            throw new IllegalStateException("bindings '" + bindings.name() + "': installer() is not a function expression");
+            throw new IllegalStateException("bindings '" + spec.bindingsName() + "': installer() is not a function expression");
         }
         return installer;
     }

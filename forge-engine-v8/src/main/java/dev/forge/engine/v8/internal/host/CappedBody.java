@@ -1,4 +1,4 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.host;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.host;
 
 import com.caoccao.javet.interfaces.IJavetLogger;
 import org.slf4j.Logger;
@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends Javet's own log lines to SLF4J at DEBUG, so that an embedding host sees nothing from V8 on
- * stderr unless it asks (Javet otherwise writes through java.util.logging).
+ * stderr unless it asks (Javet otherwise writes through java.util.logging). In-process only.
  *
  * <p>Thread-safety: stateless.
  */

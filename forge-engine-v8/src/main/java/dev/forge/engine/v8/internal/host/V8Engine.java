@@ -1,8 +1,9 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.host;
 
 import dev.forge.EngineOptions;
 import dev.forge.Invocation;
 import dev.forge.InvocationListener;
+import dev.forge.Isolation;
 import dev.forge.Limits;
 import dev.forge.Outcome;
 import dev.forge.Script;
@@ -21,18 +22,16 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The V8 {@link ScriptEngine}: an {@link IsolatePool}, a fixed set of platform threads, and a {@link Watchdog}.
+ * The V8 {@link ScriptEngine}: where isolates live ({@link Isolates}: in isolate processes by default, or in
+ * this JVM), a {@link Scheduler} that hands them work, a {@link Watchdog} for every deadline, and the
+ * engine's platform threads.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -40,41 +39,41 @@ public final class V8Engine implements ScriptEngine {
 
     static final Logger LOG = LoggerFactory.getLogger(V8Engine.class);
 
-    /** Java stack for engine threads: V8 uses {@link V8Platform#STACK_KIB} of it. */
-    private static final long THREAD_STACK_BYTES = 4L << 20;
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
     private static final AtomicInteger ENGINES = new AtomicInteger();
 
     private final EngineOptions options;
     private final Limits defaults;
     private final InvocationListener listener;
-    private final ThreadPoolExecutor workers;
+    private final Workers workers;
+    private final ExecutorService closer;
     private final ScheduledThreadPoolExecutor timers;
     private final Watchdog watchdog;
-    private final IsolatePool pool;
+    private final Isolates isolates;
+    private final EngineEvents events = new EngineEvents();
+    private final Scheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public V8Engine(EngineConfig config) {
         this.options = config.options();
         this.defaults = config.defaultLimits();
         this.listener = config.listener();
-        V8Platform.ensure(defaults.heapBytes());
-        V8Platform.warmUp();
         int n = ENGINES.incrementAndGet();
+        this.isolates = options.isolation() == Isolation.PROCESS
+                ? new ProcessIsolates(options, defaults.heapBytes(), events, n)
+                : new LocalIsolates(defaults.heapBytes(), n);
         this.watchdog = new Watchdog("forge-v8-watchdog-" + n);
-        this.workers = new ThreadPoolExecutor(options.threads(), options.threads(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads("forge-v8-" + n + "-worker-"));
-        this.timers = new ScheduledThreadPoolExecutor(1, threads("forge-v8-" + n + "-timers-"));
+        this.workers = new Workers(options.threads(), "forge-v8-" + n + "-worker-");
+        this.closer = Executors.newSingleThreadExecutor(Workers.factory("forge-v8-" + n + "-closer-"));
+        this.timers = new ScheduledThreadPoolExecutor(1, Workers.factory("forge-v8-" + n + "-timers-"));
         this.timers.setRemoveOnCancelPolicy(true);
-        Executor safe = task -> {
-            try {
-                workers.execute(task);
-            } catch (RejectedExecutionException closing) {
-                task.run();
-            }
-        };
-        this.pool = new IsolatePool(options, defaults, config.services(), watchdog, safe,
-                new HostOps(config.services(), timers));
+        this.scheduler = new Scheduler(options, defaults, config.services(), watchdog, workers, closer, timers,
+                isolates, events);
+        if (isolates instanceof ProcessIsolates p) {
+            p.supervisor.listen(scheduler);
+        }
+        watchdog.start(scheduler);
+        LOG.debug("V8 engine {} started: isolation {}", n, isolates.name());
     }
 
     @Override
@@ -91,6 +90,19 @@ public final class V8Engine implements ScriptEngine {
         return await(call.future);
     }
 
+    @Override
+    public void prepare(Script script) {
+        if (closed.get()) {
+            throw new IllegalStateException("the V8 engine is closed");
+        }
+        try {
+            scheduler.prepare(script);
+        } catch (IllegalStateException e) {
+            // the script's calls will report it, as they would without preparing
+            LOG.debug("not preparing {}: {}", script.id(), e.getMessage());
+        }
+    }
+
     private Call call(Script script, Invocation invocation, long startNanos) {
         if (closed.get()) {
             throw new IllegalStateException("the V8 engine is closed");
@@ -101,14 +113,14 @@ public final class V8Engine implements ScriptEngine {
     }
 
     private void submit(Script script, Call call, boolean inline) {
-        ScriptRunner runner;
+        ScriptState state;
         try {
-            runner = pool.runner(script);
+            state = scheduler.state(script);
         } catch (IllegalStateException e) {
-            call.failed(new ScriptException(ScriptException.Kind.HOST, e.getMessage(), e));
+            call.complete(call.failed(new ScriptException(ScriptException.Kind.HOST, e.getMessage(), e)));
             return;
         }
-        pool.submit(runner, call, inline);
+        scheduler.submit(state, call, inline);
     }
 
     private static Outcome await(CompletableFuture<Outcome> future) {
@@ -139,14 +151,16 @@ public final class V8Engine implements ScriptEngine {
 
     @Override
     public void evict(String scriptId) {
-        pool.evict(scriptId);
+        scheduler.evict(scriptId);
     }
 
     @Override
     public EngineStats stats() {
-        int[] c = pool.counts();
-        return new EngineStats(c[0], c[1], c[2], pool.built.get(), pool.rebuilt.get(), pool.evicted.get(),
-                workers.getPoolSize() + 1, c[3]);
+        int[] c = scheduler.counts();
+        return new EngineStats(c[0], c[1], c[2], scheduler.built.get(), scheduler.rebuilt.get(), scheduler.evicted.get(),
+                workers.started() + 1, c[3], isolates.name(), isolates.processes(), events.timeouts.get(),
+                events.memoryKills.get(), events.overruns.get(), events.processCrashes.get(), events.quarantines.get(),
+                events.retries.get());
     }
 
     @Override
@@ -154,26 +168,16 @@ public final class V8Engine implements ScriptEngine {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        pool.close();
+        scheduler.close();
         timers.shutdownNow();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(defaults.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
-                LOG.warn("V8 engine threads still busy at close; they end with their invocations' deadlines");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        isolates.close();
+        if (!workers.close(defaults.timeout().toMillis() + options.killGrace().toMillis() + 5_000)) {
+            LOG.warn("V8 engine threads still busy at close; they end with their invocations' deadlines");
         }
-        watchdog.close();
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(null, r, prefix + count.incrementAndGet(), THREAD_STACK_BYTES);
-            t.setDaemon(true);
-            return t;
-        };
+        for (Call call : watchdog.close()) {
+            scheduler.finish(call, call.failed(ScriptException.Kind.CANCELLED, "Forge closed before the invocation ended"));
+        }
+        closer.shutdown();
     }
 
     private static boolean isVirtual(Thread thread) {

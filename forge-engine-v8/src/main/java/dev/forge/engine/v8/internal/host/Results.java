@@ -1,8 +1,12 @@
-package dev.forge.engine.v8.internal;
+package dev.forge.engine.v8.internal.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forge.Outcome;
 import dev.forge.ScriptException;
+import dev.forge.ScriptKind;
 import dev.forge.SipStatus;
+import dev.forge.engine.v8.internal.child.Stacks;
+import dev.forge.engine.v8.internal.wire.Tags;
 import dev.forge.internal.Json;
 
 import java.util.Map;
@@ -10,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns what the prelude hands back (one tagged string) into an outcome on a {@link Call}. Also decides
+ * Turns what the prelude hands back (one tagged string, see {@link Tags}) into an outcome. Also decides
  * what counts as a SIP rejection: a thrown string or error message that starts with a code from 300 to
  * 699, or an array {@code [code, reason]}. Anything else a script throws is a failure.
  *
@@ -38,24 +42,25 @@ final class Results {
     private Results() {
     }
 
-    /** Applies a settled result to {@code call} (the caller has already handled a pending 'P'). */
-    static void apply(Call call, String result, String resourceName) {
+    /**
+     * The outcome of a settled result (the caller has handled {@link Tags#PENDING}).
+     *
+     * @throws IllegalArgumentException when the data the host passed is not JSON (a host mistake)
+     */
+    static Outcome outcome(Call call, String result, String resourceName) {
         if (result == null || result.isEmpty()) {
-            call.failed(new ScriptException(ScriptException.Kind.HOST, "the engine returned no result"));
-            return;
+            return call.failed(ScriptException.Kind.HOST, "the engine returned no result");
         }
-        char tag = result.charAt(0);
-        switch (tag) {
-            case 'S' -> {
+        return switch (result.charAt(0)) {
+            case Tags.THROWN_STRING -> {
                 String text = result.substring(1);
-                thrownText(call, text, text, "", resourceName);
+                yield thrownText(call, text, text, "", resourceName);
             }
-            case 'A' -> thrownArray(call, result.substring(1));
-            case 'E' -> thrownError(call, result.substring(1), resourceName);
-            case 'D' -> call.future.completeExceptionally(new IllegalArgumentException("data: not valid JSON: "
-                    + result.substring(1)));
-            default -> call.ok(result);
-        }
+            case Tags.THROWN_ARRAY -> thrownArray(call, result.substring(1));
+            case Tags.THROWN_ERROR -> thrownError(call, result.substring(1), resourceName);
+            case Tags.BAD_DATA -> throw new IllegalArgumentException("data: not valid JSON: " + result.substring(1));
+            default -> new Outcome.Ok(result, call.elapsedMicros());
+        };
     }
 
     /** The SIP status a thrown text stands for, or {@code null} if it is not a rejection. */
@@ -72,17 +77,16 @@ final class Results {
         return new SipStatus(code, reason);
     }
 
-    private static void thrownText(Call call, String text, String message, String stack, String resourceName) {
+    private static Outcome thrownText(Call call, String text, String message, String stack, String resourceName) {
         SipStatus sip = rejection(text);
         if (sip != null) {
-            call.rejected(sip);
-            return;
+            return new Outcome.Rejected(sip, call.elapsedMicros());
         }
-        int[] where = position(stack, resourceName);
-        call.failed(new ScriptException(ScriptException.Kind.RUNTIME, message, stack, where[0], where[1]));
+        int[] where = Stacks.position(stack, resourceName);
+        return call.failed(new ScriptException(ScriptException.Kind.RUNTIME, message, stack, where[0], where[1]));
     }
 
-    private static void thrownArray(Call call, String json) {
+    private static Outcome thrownArray(Call call, String json) {
         JsonNode array = Json.parse("rejection", json);
         if (array.size() >= 1 && array.get(0).canConvertToInt()) {
             int code = array.get(0).asInt();
@@ -90,57 +94,26 @@ final class Results {
             if (code >= 300 && code <= 699 && array.get(0).isIntegralNumber()) {
                 String phrase = reason != null && reason.isTextual() && !reason.asText().isBlank()
                         ? reason.asText() : PHRASES.getOrDefault(code, "Rejected");
-                call.rejected(new SipStatus(code, phrase));
-                return;
+                return new Outcome.Rejected(new SipStatus(code, phrase), call.elapsedMicros());
             }
         }
-        call.failed(new ScriptException(ScriptException.Kind.RUNTIME, "the script rejected with " + json
-                + "; a rejection is [code, reason] with a SIP code from 300 to 699"));
+        return call.failed(ScriptException.Kind.RUNTIME, "the script rejected with " + json
+                + "; a rejection is [code, reason] with a SIP code from 300 to 699");
     }
 
-    private static void thrownError(Call call, String json, String resourceName) {
+    private static Outcome thrownError(Call call, String json, String resourceName) {
         JsonNode e = Json.parse("error", json);
         String name = e.path("name").asText("");
         String message = e.path("message").asText("");
-        String stack = withoutPrelude(e.path("stack").asText(""));
+        String stack = Stacks.withoutPrelude(e.path("stack").asText(""));
         if ("RangeError".equals(name) && message.contains(STACK_OVERFLOW)) {
-            int[] where = position(stack, resourceName);
-            call.failed(new ScriptException(ScriptException.Kind.STACK, "RangeError: " + message, stack, where[0], where[1]));
-            return;
+            int[] where = Stacks.position(stack, resourceName);
+            return call.failed(new ScriptException(ScriptException.Kind.STACK, "RangeError: " + message, stack, where[0], where[1]));
         }
         String full = name.isEmpty() ? message : name + ": " + message;
-        if ("ReferenceError".equals(name) && call.script.kind() == dev.forge.ScriptKind.SCRIPT
-                && APP_ONLY.matcher(message).matches()) {
+        if ("ReferenceError".equals(name) && call.script.kind() == ScriptKind.SCRIPT && APP_ONLY.matcher(message).matches()) {
             full += " (a Script is synchronous and has no modules, timers, datastore or fetch; make it an App, type app)";
         }
-        thrownText(call, message, full, stack, resourceName);
-    }
-
-    /** The stack without Forge's own frames: a tenant sees only its code. */
-    static String withoutPrelude(String stack) {
-        if (stack.indexOf(Prelude.RESOURCE_NAME) < 0) {
-            return stack;
-        }
-        StringBuilder out = new StringBuilder(stack.length());
-        for (String line : stack.split("\n", -1)) {
-            if (!line.contains(Prelude.RESOURCE_NAME)) {
-                if (out.length() > 0) {
-                    out.append('\n');
-                }
-                out.append(line);
-            }
-        }
-        return out.toString();
-    }
-
-    /** Line and column of the first stack frame in the tenant's source; zeros when there is none. */
-    static int[] position(String stack, String resourceName) {
-        if (stack != null && !stack.isEmpty()) {
-            Matcher m = Pattern.compile(Pattern.quote(resourceName) + ":(\\d+):(\\d+)").matcher(stack);
-            if (m.find()) {
-                return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
-            }
-        }
-        return new int[] {0, 0};
+        return thrownText(call, message, full, stack, resourceName);
     }
 }

@@ -5,17 +5,35 @@
 // b: its data or arguments as JSON), mode 1 delivers a host result to it (a: the operation, b: the
 // result), mode 2 forgets finished invocations (a: their ids, comma-separated).
 //
+// Host operations are numbered here and started with op(inv, id, kind, argsJson), which answers nothing:
+// the result (or the host's refusal) comes back later through mode 1. The host checks every request
+// against its own record of the invocations it started; this prelude only ever names live ones.
+//
 // Everything Forge relies on at invocation time is captured here, before tenant code can replace it,
 // and is called through Reflect.apply so that a tenant's edits to prototypes cannot redirect it.
 // Results cross back to Java as one string. A returned value is its JSON as it is (no copy on the hot
-// path); anything else starts with a letter that no JSON text starts with:
+// path); anything else starts with a letter that no JSON text starts with (dev.forge.engine.v8.internal
+// .wire.Tags names the same letters on the Java side):
 //   S<text>  main threw a string (Java decides whether it is a SIP rejection)
 //   A<json>  main threw or rejected with an array ([code, reason] is a SIP rejection)
 //   E<json>  main threw an error-like value: {name, message, stack}
 //   D<text>  the data Forge was given is not JSON
 //   P        main returned a promise; the answer comes later through host.settle(id, result)
+// Host results delivered in mode 1: O<json> a value, U undefined, E<text> an error, T a timer fired.
 (function () {
   'use strict';
+  const TAG_THROWN_STRING = 'S';
+  const TAG_THROWN_ARRAY = 'A';
+  const TAG_THROWN_ERROR = 'E';
+  const TAG_BAD_DATA = 'D';
+  const TAG_PENDING = 'P';
+  const TAG_VALUE = 'O';
+  const TAG_UNDEFINED = 'U';
+  const TAG_SOURCE = 'S';
+  const MODE_START = 0;
+  const MODE_DELIVER = 1;
+  const MODE_FORGET = 2;
+
   const G = globalThis;
   const ReflectApply = Reflect.apply;
   const ReflectConstruct = Reflect.construct;
@@ -40,8 +58,24 @@
   const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
 
+  const ObjectGetPrototypeOf = Object.getPrototypeOf;
+  const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const ArrayFrom = Array.from;
+  const MapCtor = Map;
+  const MapGet = Map.prototype.get;
+  const MapSet = Map.prototype.set;
+  const ArrayCtor = Array;
+  const SymbolIterator = Symbol.iterator;
+  const MathMin = Math.min;
+  const MathMax = Math.max;
+  const MathCeil = Math.ceil;
+
   const ArrayBufferPrototype = ArrayBuffer.prototype;
-  const ArrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBufferPrototype, "byteLength").get;
+  const ArrayBufferByteLength = ObjectGetOwnPropertyDescriptor(ArrayBufferPrototype, 'byteLength').get;
+  const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype);
+  const TypedArrayCtor = ObjectGetPrototypeOf(Uint8Array);
+  const TypedArrayLength = ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, 'length').get;
+  const TypedArraySet = TypedArrayPrototype.set;
   const RangeErrorCtor = RangeError;
 
   function isArrayBuffer(value) {
@@ -53,12 +87,24 @@
     }
   }
 
+  // The length of a typed array from its internal slot, whatever the script did to the getter; -1 if not one.
+  function typedLength(value) {
+    try {
+      return ReflectApply(TypedArrayLength, value, []);
+    } catch (e) {
+      return -1;
+    }
+  }
+
   return function setup(hostLog, hostSettle, hostKill, hostOp, hostCancel, hostModule, hostSync, installer, optionsJson) {
     const options = JSONParse(optionsJson);
     const isApp = options.app;
     const isDriver = options.driver;
     const lineChars = options.consoleLineChars;
     const allocationBudget = options.allocationBudget;
+    const maxEvalChars = options.maxEvalChars;
+    const maxRegExpChars = options.maxRegExpChars;
+    const maxMessageChars = options.maxMessageChars;
     let allocated = 0;
 
     // --- the sandbox: the language and Forge's bindings, nothing else -------------------------------
@@ -94,8 +140,15 @@
       }
       const guarded = new ProxyCtor(original, {
         construct(target, args, newTarget) {
-          const fixedArgs = bytesOf(args);
-          return ReflectConstruct(target, fixedArgs, newTarget === guarded ? target : newTarget);
+          const fixed = bytesOf(args);
+          const nt = newTarget === guarded ? target : newTarget;
+          if (!ArrayIsArray(fixed)) {
+            // copied from an iterable or array-like: made at the length read once, then filled
+            const made = ReflectConstruct(target, [fixed.length], nt);
+            ReflectApply(TypedArraySet, made, [fixed.items]);
+            return made;
+          }
+          return ReflectConstruct(target, fixed, nt);
         },
         apply(target, thisArg, args) {
           return ReflectApply(target, thisArg, args);
@@ -119,8 +172,11 @@
       return max > 0 ? [length, {maxByteLength: max}] : [length];
     });
 
+    // A typed array is only ever built by V8 from a length, a buffer, or another typed array: an iterable or
+    // array-like is read here once (its length cannot change between the meter and V8) and copied in.
     const typedArrays = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
       'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
+    const widths = new MapCtor();
     for (let i = 0; i < typedArrays.length; i++) {
       const name = typedArrays[i];
       const ctor = G[name];
@@ -128,37 +184,175 @@
         continue;
       }
       const width = ctor.BYTES_PER_ELEMENT;
+      ReflectApply(MapSet, widths, [ctor.prototype, width]);
       guardConstructor(name, function (args) {
         const first = args[0];
-        if (first === undefined || first === null || typeof first !== 'object') {
+        if (first === undefined || first === null || typeof first !== 'object' && typeof first !== 'function') {
           const length = toIndex(first);
           reserve(length * width);
           return [length];
         }
-        // A view on an existing buffer allocates nothing; anything else is copied into a new buffer.
-        if (!isArrayBuffer(first)) {
-          const length = toIndex(first.length);
-          reserve(length * width);
+        if (isArrayBuffer(first)) {
+          return args;
         }
-        return args;
+        const typed = typedLength(first);
+        if (typed >= 0) {
+          reserve(typed * width);
+          return [first];
+        }
+        const items = ReflectApply(ArrayFrom, ArrayCtor, [first]);
+        const length = items.length;
+        reserve(length * width);
+        return {length: length, items: items};
+      });
+    }
+    // Methods that allocate a new buffer without going through the constructors above (the default
+    // constructor is used when a species is missing or the intrinsic one is used outright): metered by the
+    // size they will allocate, computed from the captured intrinsic getters.
+    function meterMethod(proto, name, bytesOf) {
+      const method = proto[name];
+      if (typeof method !== 'function') {
+        return;
+      }
+      const guarded = {
+        [name]() {
+          reserve(bytesOf(this, arguments));
+          return ReflectApply(method, this, arguments);
+        }
+      }[name];
+      ObjectDefineProperty(proto, name, {value: guarded, writable: true, configurable: true});
+    }
+
+    function relative(value, length, fallback) {
+      if (value === undefined) {
+        return fallback;
+      }
+      const n = NumberCtor(value);
+      const k = n !== n ? 0 : n === Infinity ? length : n === -Infinity ? -length : n < 0 ? -MathFloor(-n) : MathFloor(n);
+      return k < 0 ? MathMax(length + k, 0) : MathMin(k, length);
+    }
+
+    function bufferLength(buffer) {
+      try {
+        return ReflectApply(ArrayBufferByteLength, buffer, []);
+      } catch (e) {
+        return 0;
+      }
+    }
+
+    // bytes per element, by the intrinsic prototype (8, the widest, if the script swapped the prototype)
+    function elementWidth(typed) {
+      const width = ReflectApply(MapGet, widths, [ObjectGetPrototypeOf(typed)]);
+      return width === undefined ? 8 : width;
+    }
+
+    meterMethod(ArrayBufferPrototype, 'slice', function (buffer, args) {
+      const length = bufferLength(buffer);
+      const start = relative(args[0], length, 0);
+      const end = relative(args[1], length, length);
+      return end > start ? end - start : 0;
+    });
+    meterMethod(ArrayBufferPrototype, 'transfer', function (buffer, args) {
+      return args[0] === undefined ? bufferLength(buffer) : toIndex(args[0]);
+    });
+    meterMethod(ArrayBufferPrototype, 'transferToFixedLength', function (buffer, args) {
+      return args[0] === undefined ? bufferLength(buffer) : toIndex(args[0]);
+    });
+    meterMethod(ArrayBufferPrototype, 'resize', function (buffer, args) {
+      return toIndex(args[0]);
+    });
+    meterMethod(TypedArrayPrototype, 'slice', function (typed, args) {
+      const length = MathMax(typedLength(typed), 0);
+      const start = relative(args[0], length, 0);
+      const end = relative(args[1], length, length);
+      return (end > start ? end - start : 0) * elementWidth(typed);
+    });
+    const wholeCopies = ['map', 'filter', 'toReversed', 'toSorted', 'with'];
+    for (let i = 0; i < wholeCopies.length; i++) {
+      meterMethod(TypedArrayPrototype, wholeCopies[i], function (typed) {
+        return MathMax(typedLength(typed), 0) * elementWidth(typed);
+      });
+    }
+    const decoders = ['fromBase64', 'fromHex'];
+    for (let i = 0; i < decoders.length; i++) {
+      meterMethod(G.Uint8Array, decoders[i], function (ctor, args) {
+        const text = args[0];
+        return typeof text === 'string' ? MathCeil(text.length * 3 / 4) + 3 : 0;
       });
     }
 
-    const bufferProto = ArrayBufferPrototype;
-    const methods = ['transfer', 'transferToFixedLength', 'resize'];
-    for (let i = 0; i < methods.length; i++) {
-      const method = bufferProto[methods[i]];
-      if (typeof method !== 'function') {
-        continue;
+    // --- source given to the compiler at run time: capped, since V8's parser and regexp compiler use
+    // tens to hundreds of bytes per character outside the heap -----------------------------------------
+    function capSource(what, text, cap) {
+      if (typeof text === 'string' && text.length > cap) {
+        throw new RangeErrorCtor(what + ': ' + text.length + ' characters of source; Forge compiles at most ' + cap);
       }
-      const guarded = {
-        [methods[i]](newLength) {
-          const n = newLength === undefined ? this.byteLength : toIndex(newLength);
-          reserve(n);
-          return ReflectApply(method, this, [n]);
+    }
+
+    function guardCompiler(original, what) {
+      const guarded = new ProxyCtor(original, {
+        construct(target, args, newTarget) {
+          let total = 0;
+          for (let i = 0; i < args.length; i++) {
+            total += typeof args[i] === 'string' ? args[i].length : 0;
+          }
+          if (total > maxEvalChars) {
+            throw new RangeErrorCtor(what + ': ' + total + ' characters of source; Forge compiles at most ' + maxEvalChars);
+          }
+          return ReflectConstruct(target, args, newTarget === guarded ? target : newTarget);
+        },
+        apply(target, thisArg, args) {
+          return ReflectConstruct(guarded, args, guarded);
         }
-      }[methods[i]];
-      ObjectDefineProperty(bufferProto, methods[i], {value: guarded, writable: true, configurable: true});
+      });
+      ObjectDefineProperty(original.prototype, 'constructor', {value: guarded, writable: true, configurable: true});
+      return guarded;
+    }
+
+    const FunctionGuarded = guardCompiler(FunctionCtor, 'Function');
+    ObjectDefineProperty(G, 'Function', {value: FunctionGuarded, writable: true, configurable: true, enumerable: false});
+    guardCompiler(ObjectGetPrototypeOf(async function () {}).constructor, 'AsyncFunction');
+    guardCompiler(ObjectGetPrototypeOf(function* () {}).constructor, 'GeneratorFunction');
+    guardCompiler(ObjectGetPrototypeOf(async function* () {}).constructor, 'AsyncGeneratorFunction');
+
+    const evalOriginal = G.eval;
+    ObjectDefineProperty(G, 'eval', {value: {
+      eval(source) {
+        capSource('eval', source, maxEvalChars);
+        return ReflectApply(evalOriginal, undefined, [source]);
+      }
+    }.eval, writable: true, configurable: true, enumerable: false});
+
+    const RegExpCtor = RegExp;
+    const RegExpGuarded = new ProxyCtor(RegExpCtor, {
+      construct(target, args, newTarget) {
+        capSource('RegExp', args[0], maxRegExpChars);
+        return ReflectConstruct(target, args, newTarget === RegExpGuarded ? target : newTarget);
+      },
+      apply(target, thisArg, args) {
+        capSource('RegExp', args[0], maxRegExpChars);
+        return ReflectApply(target, thisArg, args);
+      }
+    });
+    ObjectDefineProperty(RegExpCtor.prototype, 'constructor', {value: RegExpGuarded, writable: true, configurable: true});
+    ObjectDefineProperty(G, 'RegExp', {value: RegExpGuarded, writable: true, configurable: true, enumerable: false});
+    const regexpCompile = RegExpCtor.prototype.compile;
+    if (typeof regexpCompile === 'function') {
+      ObjectDefineProperty(RegExpCtor.prototype, 'compile', {value: function compile(pattern, flags) {
+        capSource('RegExp', pattern, maxRegExpChars);
+        return ReflectApply(regexpCompile, this, arguments);
+      }, writable: true, configurable: true});
+    }
+    // these make a RegExp from a string argument with the intrinsic constructor
+    const stringMatchers = ['match', 'matchAll', 'search'];
+    for (let i = 0; i < stringMatchers.length; i++) {
+      const method = StringCtor.prototype[stringMatchers[i]];
+      ObjectDefineProperty(StringCtor.prototype, stringMatchers[i], {value: {
+        [stringMatchers[i]](pattern) {
+          capSource('RegExp', pattern, maxRegExpChars);
+          return ReflectApply(method, this, arguments);
+        }
+      }[stringMatchers[i]], writable: true, configurable: true});
     }
 
     // --- console: to the host's log, capped per invocation by the host -------------------------------
@@ -207,24 +401,24 @@
     function encodeThrown(e) {
       try {
         if (typeof e === 'string') {
-          return 'S' + e;
+          return TAG_THROWN_STRING + e;
         }
         if (ArrayIsArray(e)) {
-          return 'A' + JSONStringify(e);
+          return TAG_THROWN_ARRAY + JSONStringify(e);
         }
         if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
           const name = e.name;
           const message = e.message;
           const stack = e.stack;
-          return 'E' + JSONStringify({
+          return TAG_THROWN_ERROR + JSONStringify({
             name: name === undefined ? '' : StringCtor(name),
             message: message === undefined ? StringCtor(e) : StringCtor(message),
             stack: typeof stack === 'string' ? stack : ''
           });
         }
-        return 'E' + JSONStringify({name: '', message: StringCtor(e), stack: ''});
+        return TAG_THROWN_ERROR + JSONStringify({name: '', message: StringCtor(e), stack: ''});
       } catch (inner) {
-        return 'E' + JSONStringify({name: 'Error', message: 'the script threw a value that cannot be read', stack: ''});
+        return TAG_THROWN_ERROR + JSONStringify({name: 'Error', message: 'the script threw a value that cannot be read', stack: ''});
       }
     }
 
@@ -236,7 +430,14 @@
         return encodeThrown(new TypeErrorCtor('main returned a value that is not JSON: '
             + (e && typeof e.message === 'string' ? e.message : StringCtor(e))));
       }
-      return json === undefined ? 'null' : json;
+      if (json === undefined) {
+        return 'null';
+      }
+      if (json.length > maxMessageChars) {
+        return encodeThrown(new RangeErrorCtor('main returned ' + json.length + ' characters of JSON; a script may return at most '
+            + maxMessageChars));
+      }
+      return json;
     }
 
     function isThenable(value) {
@@ -252,15 +453,37 @@
 
     // --- host operations: each returns a promise settled when Java delivers the result -------------
     let currentInv = 0;
+    let nextOp = 0;
+    // invocations started and not yet settled or forgotten: only these may ask the host for anything
+    const live = ObjectCreate(null);
     const ops = ObjectCreate(null);
     const timers = ObjectCreate(null);
 
-    function startOp(kind, args, inv) {
+    function argumentsJson(kind, args) {
       const json = JSONStringify(args);
-      const id = hostOp(inv === undefined ? currentInv : inv, kind, json === undefined ? 'null' : json);
-      if (typeof id === 'string') {
-        throw new ErrorCtor(id);
+      const text = json === undefined ? 'null' : json;
+      if (text.length > maxMessageChars) {
+        throw new RangeErrorCtor(kind + ': ' + text.length + ' characters of arguments; a host operation takes at most '
+            + maxMessageChars);
       }
+      return text;
+    }
+
+    function requireLive(kind, inv) {
+      if (live[inv] !== true) {
+        throw new ErrorCtor(inv === 0
+            ? kind + ': host operations need a running invocation; call them from main, not from the top level of the script'
+            : kind + ': the invocation has ended');
+      }
+    }
+
+    // Starts a host operation for a live invocation; its result comes back through deliver.
+    function startOp(kind, args, inv) {
+      const forInv = inv === undefined ? currentInv : inv;
+      requireLive(kind, forInv);
+      const json = argumentsJson(kind, args);
+      const id = ++nextOp;
+      hostOp(forInv, id, kind, json);
       return id;
     }
 
@@ -272,13 +495,20 @@
       });
     }
 
-    // A host result: 'O' + JSON, 'U' for undefined, anything else an error's message after its tag.
+    function settle(inv, encoded) {
+      if (live[inv] === true) {
+        delete live[inv];
+        hostSettle(inv, encoded);
+      }
+    }
+
+    // A host result: a value's JSON, undefined, or an error's message, after its tag.
     function decoded(payload) {
       const tag = payload[0];
-      if (tag === 'O') {
+      if (tag === TAG_VALUE) {
         return {ok: true, value: JSONParse(ReflectApply(StringSlice, payload, [1]))};
       }
-      if (tag === 'U') {
+      if (tag === TAG_UNDEFINED) {
         return {ok: true, value: undefined};
       }
       return {ok: false, value: new ErrorCtor(ReflectApply(StringSlice, payload, [1]))};
@@ -386,7 +616,7 @@
         return cached.exports;
       }
       const found = hostModule(key);
-      if (found[0] !== 'S') {
+      if (found[0] !== TAG_SOURCE) {
         throw new ErrorCtor(ReflectApply(StringSlice, found, [1]));
       }
       const module = {exports: {}};
@@ -457,8 +687,9 @@
           return hostPromise('x:' + StringCtor(fn), args === undefined ? null : args, inv);
         },
         callSync: function (fn, args) {
-          const json = JSONStringify(args === undefined ? null : args);
-          const result = decoded(hostSync(currentInv, StringCtor(fn), json === undefined ? 'null' : json));
+          const name = StringCtor(fn);
+          requireLive(name, currentInv);
+          const result = decoded(hostSync(currentInv, name, argumentsJson(name, args === undefined ? null : args)));
           if (!result.ok) {
             throw result.value;
           }
@@ -484,7 +715,7 @@
         try {
           ReflectApply(timer.fn, undefined, timer.args);
         } catch (e) {
-          hostSettle(timer.inv, encodeThrown(e));
+          settle(timer.inv, encodeThrown(e));
         }
         return;
       }
@@ -506,6 +737,7 @@
       const list = ReflectApply(StringSplit, ids, [',']);
       for (let i = 0; i < list.length; i++) {
         gone[list[i]] = true;
+        delete live[list[i]];
       }
       const opIds = ObjectKeys(ops);
       for (let i = 0; i < opIds.length; i++) {
@@ -548,11 +780,11 @@
         throw new ErrorCtor('the script defines no main function; write function main(data) { ... return data; }');
       }
       return function entry(mode, inv, a, b) {
-        if (mode === 1) {
+        if (mode === MODE_DELIVER) {
           deliver(inv, a, b);
           return '';
         }
-        if (mode === 2) {
+        if (mode === MODE_FORGET) {
           forget(a);
           return '';
         }
@@ -562,30 +794,34 @@
         try {
           data = JSONParse(b);
         } catch (e) {
-          return 'D' + e.message;
+          return TAG_BAD_DATA + e.message;
         }
+        live[inv] = true;
         let result;
         try {
           result = custom !== null ? custom(a, data, inv) : a === '' ? main(data) : callExport(main, a, data);
         } catch (e) {
+          delete live[inv];
           return encodeThrown(e);
         }
         if (!isThenable(result)) {
+          delete live[inv];
           return encodeReturn(result);
         }
         if (!isApp) {
+          delete live[inv];
           return encodeThrown(new TypeErrorCtor('main returned a Promise, but a Script is synchronous; '
               + 'make it an App (type app) to use promises'));
         }
         ReflectApply(PromiseThen, ReflectApply(PromiseResolve, PromiseCtor, [result]), [
           function (value) {
-            hostSettle(inv, encodeReturn(value));
+            settle(inv, encodeReturn(value));
           },
           function (reason) {
-            hostSettle(inv, encodeThrown(reason));
+            settle(inv, encodeThrown(reason));
           }
         ]);
-        return 'P';
+        return TAG_PENDING;
       };
     };
   };

@@ -1,0 +1,107 @@
+package dev.forge.engine.v8.internal.host;
+
+import com.caoccao.javet.interop.V8Host;
+import dev.forge.engine.v8.internal.child.ChildMain;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How an isolate process is started: the JVM that runs this host, the two jars a child needs (this engine
+ * and Javet), V8's native library from {@link NativeLibrary}, a private temporary folder, and an environment
+ * with nothing of the host's in it (a host's secrets often live in its environment).
+ *
+ * <p>The child JVM is small and starts fast: serial GC, C1 only (the child's Java is a thin loop around V8),
+ * no perf data or attach files. {@code -Dforge.isolate.jvmArgs="..."} adds options, for tuning.
+ *
+ * <p>Thread-safety: immutable once made.
+ */
+final class ChildLauncher {
+
+    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=48m", "-XX:+ExitOnOutOfMemoryError", "-Xss1m", "-Dfile.encoding=UTF-8");
+
+    private final String java;
+    private final String classPath;
+    private final Path nativeDir;
+    private final Path workDir;
+    private final List<String> extraOptions;
+
+    ChildLauncher() {
+        this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.classPath = classPath();
+        this.nativeDir = NativeLibrary.directory();
+        this.workDir = WorkDirs.create();
+        String extra = System.getProperty("forge.isolate.jvmArgs", "").trim();
+        this.extraOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+    }
+
+    /** The socket the lanes of child {@code id} connect to. */
+    Path socket(int id) {
+        return workDir.resolve("c" + id + ".sock");
+    }
+
+    /** A process builder for child {@code id}, with its own empty temporary folder. */
+    ProcessBuilder builder(int id) {
+        Path tmp = workDir.resolve("t" + id);
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("isolation: cannot make the temporary folder " + tmp, e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(JVM_OPTIONS);
+        command.addAll(extraOptions);
+        command.add("-Djava.io.tmpdir=" + tmp);
+        command.add("-Djavet.lib.loading.type=custom");
+        command.add("-Djavet.lib.loading.path=" + nativeDir);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(ChildMain.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("TZ", "UTC");
+        env.put("LANG", "C.UTF-8");
+        env.put("MALLOC_ARENA_MAX", "2");
+        return pb;
+    }
+
+    /** Removes the children's folders; the engine calls it when it closes. */
+    void cleanUp() {
+        WorkDirs.deleteTree(workDir);
+    }
+
+    private static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        entries.add(location(ChildMain.class));
+        entries.add(location(V8Host.class));
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static String location(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            throw new IllegalStateException("isolation: cannot find where " + type.getName() + " was loaded from, so an "
+                    + "isolate process cannot load it; use in-process isolation in this class loader");
+        }
+        try {
+            return Path.of(source.getLocation().toURI()).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalStateException("isolation: " + type.getName() + " was loaded from " + source.getLocation()
+                    + ", which is not a file an isolate process can load", e);
+        }
+    }
+}

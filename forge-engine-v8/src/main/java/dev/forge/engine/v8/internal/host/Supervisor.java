@@ -1,0 +1,511 @@
+package dev.forge.engine.v8.internal.host;
+
+import dev.forge.EngineOptions;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Starts, watches, kills and replaces the isolate processes of one engine.
+ *
+ * <p>Tenants are spread over {@code processes} shared children by a hash of their name. A tenant whose
+ * script was running when a child died (and so may have caused it) is quarantined: for a while its scripts
+ * run in a child of its own, restarted with a growing backoff if it crashes again, so that a crash loop
+ * costs only that tenant. {@code spares} children are kept started and ready, so that a dead child is
+ * replaced at once. A monitor thread reads every child's resident memory from /proc and kills a child past
+ * its ceiling. (A kernel cap on the data segment does not work here: V8 reserves a writable code range for
+ * every isolate, which counts against {@code RLIMIT_DATA} although it is never touched; and an address-space
+ * cap breaks V8's memory cage.)
+ *
+ * <p>All children are started from one long-lived thread, so that a parent-death signal a launcher may ask
+ * for is tied to a thread that lives as long as the engine.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class Supervisor implements AutoCloseable {
+
+    /** What the scheduler is told. */
+    interface Listener {
+        /** A child died; every isolate in it is gone. Called after the death's verdict is known. */
+        void processDied(ChildProcess child, Death death);
+
+        /** A child is being retired: close its idle isolates; it stops when the last one is closed. */
+        void processRetired(ChildProcess child);
+    }
+
+    /** Why no child could be had for a tenant. */
+    static final class Unavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+        final boolean quarantined;
+        final boolean timedOut;
+
+        Unavailable(String message, boolean quarantined, boolean timedOut) {
+            super(message, null, false, false);
+            this.quarantined = quarantined;
+            this.timedOut = timedOut;
+        }
+    }
+
+    private static final long START_TIMEOUT_MILLIS = 30_000;
+    private static final long QUARANTINE_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long BUSY_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long IDLE_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long RELAUNCH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a lane read polls before blocking: host side, child side. */
+    static final long HOST_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("forge.lane.hostSpinMicros", 200));
+    static final int CHILD_SPIN_MICROS = Integer.getInteger("forge.lane.childSpinMicros", 50);
+    private static final Pattern OUT_OF_MEMORY = Pattern.compile(
+            "(?i)[^\\n]*(out of memory|invalid size|invalid array length|invalid table size|heap limit|allocation failed)[^\\n]*");
+
+    private final EngineOptions options;
+    private final ChildLauncher launcher;
+    private final EngineEvents events;
+    private final long heapBytes;
+    private final int lanes;
+    private final ExecutorService launcherThread;
+    private final ExecutorService handshakes;
+    private final Thread monitor;
+    private final Object lock = new Object();
+    private final Position[] shared;
+    private final ArrayDeque<CompletableFuture<ChildProcess>> spares = new ArrayDeque<>();
+    private final Map<String, Quarantine> quarantines = new HashMap<>();
+    private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile Listener listener;
+    private volatile boolean closed;
+
+    /** One shared position: the child serving it, or on its way. */
+    private static final class Position {
+        CompletableFuture<ChildProcess> child;
+        long launchedNanos;
+    }
+
+    private static final class Quarantine {
+        CompletableFuture<ChildProcess> child;
+        int crashes;
+        long backoffUntil;
+        long until;
+    }
+
+    Supervisor(EngineOptions options, EngineEvents events, long heapBytes, int engineId) {
+        this.options = options;
+        this.events = events;
+        this.heapBytes = heapBytes;
+        this.lanes = options.threads();
+        this.launcher = new ChildLauncher();
+        this.launcherThread = Executors.newSingleThreadExecutor(r -> daemon(r, "forge-v8-" + engineId + "-launcher"));
+        this.handshakes = Executors.newCachedThreadPool(r -> daemon(r, "forge-v8-" + engineId + "-start"));
+        this.shared = new Position[options.processes()];
+        synchronized (lock) {
+            for (int i = 0; i < shared.length; i++) {
+                shared[i] = new Position();
+                shared[i].child = launch();
+                shared[i].launchedNanos = System.nanoTime();
+            }
+            for (int i = 0; i < options.spares(); i++) {
+                spares.add(launch());
+            }
+        }
+        this.monitor = daemon(this::monitor, "forge-v8-" + engineId + "-monitor");
+        monitor.start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    void listen(Listener value) {
+        this.listener = value;
+    }
+
+    /**
+     * Waits until the first shared child is ready: an engine is warm when it is built.
+     *
+     * @throws IllegalStateException if it could not start
+     */
+    void awaitFirst() {
+        CompletableFuture<ChildProcess> first;
+        synchronized (lock) {
+            first = shared[0].child;
+        }
+        try {
+            first.get(START_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("isolation: the first isolate process did not start: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("isolation: the first isolate process did not start in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("isolation: interrupted while the first isolate process started");
+        }
+    }
+
+    // ---- placement ----------------------------------------------------------------------------------------
+
+    /**
+     * The child that runs {@code tenant}'s scripts, waiting for it to be ready until {@code deadlineNanos}.
+     *
+     * @throws Unavailable if the tenant is in its quarantine backoff, no child is ready by the deadline, or
+     *                     none could be started
+     */
+    ChildProcess childFor(String tenant, long deadlineNanos) throws Unavailable {
+        CompletableFuture<ChildProcess> f;
+        synchronized (lock) {
+            if (closed) {
+                throw new Unavailable("Forge is closing", false, false);
+            }
+            long now = System.nanoTime();
+            Quarantine q = quarantines.get(tenant);
+            if (q != null && now - q.until >= 0) {
+                quarantines.remove(tenant);
+                retire(q.child);
+                q = null;
+            }
+            if (q != null) {
+                if (q.child != null && usable(q.child)) {
+                    f = q.child;
+                } else if (now - q.backoffUntil < 0) {
+                    throw new Unavailable("tenant '" + tenant + "' is quarantined after " + q.crashes + " crash"
+                            + (q.crashes == 1 ? "" : "es") + " of its isolate process; its scripts run again in "
+                            + TimeUnit.NANOSECONDS.toMillis(q.backoffUntil - now) + " ms", true, false);
+                } else {
+                    q.child = takeSpare();
+                    f = q.child;
+                    f.thenAccept(c -> c.tenant = tenant);
+                }
+            } else {
+                Position s = shared[Math.floorMod(tenant.hashCode(), shared.length)];
+                if (!usable(s.child) && now - s.launchedNanos > RELAUNCH_NANOS) {
+                    s.child = takeSpare();
+                    s.launchedNanos = now;
+                }
+                f = s.child;
+            }
+        }
+        return await(f, deadlineNanos);
+    }
+
+    private static boolean usable(CompletableFuture<ChildProcess> f) {
+        if (!f.isDone()) {
+            return true;
+        }
+        if (f.isCompletedExceptionally()) {
+            return false;
+        }
+        ChildProcess c = f.join();
+        return c.alive() && !c.retiring;
+    }
+
+    private static ChildProcess await(CompletableFuture<ChildProcess> f, long deadlineNanos) throws Unavailable {
+        try {
+            long left = deadlineNanos - System.nanoTime();
+            ChildProcess c = f.isDone() ? f.join() : f.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            return c;
+        } catch (TimeoutException e) {
+            throw new Unavailable("no isolate process was ready before the deadline", false, true);
+        } catch (ExecutionException | CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new Unavailable("no isolate process could be started: " + cause.getMessage(), false, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for an isolate process", false, false);
+        }
+    }
+
+    /** A ready spare if there is one, else the one closest to ready; another is started in its place. */
+    private CompletableFuture<ChildProcess> takeSpare() {
+        CompletableFuture<ChildProcess> pick = null;
+        for (Iterator<CompletableFuture<ChildProcess>> it = spares.iterator(); it.hasNext(); ) {
+            CompletableFuture<ChildProcess> s = it.next();
+            if (s.isDone() && !usable(s)) {
+                it.remove();
+            } else if (pick == null || s.isDone() && !pick.isDone()) {
+                pick = s;
+            }
+        }
+        if (pick == null) {
+            return launch();
+        }
+        spares.remove(pick);
+        spares.add(launch());
+        return pick;
+    }
+
+    // ---- starting ---------------------------------------------------------------------------------------
+
+    private CompletableFuture<ChildProcess> launch() {
+        CompletableFuture<ChildProcess> f = new CompletableFuture<>();
+        launcherThread.execute(() -> {
+            if (closed) {
+                f.completeExceptionally(new IOException("Forge is closing"));
+                return;
+            }
+            ChildProcess c;
+            try {
+                c = ChildProcess.start(ids.incrementAndGet(), launcher, this::broken);
+            } catch (IOException | RuntimeException e) {
+                f.completeExceptionally(e);
+                return;
+            }
+            live.add(c);
+            c.process.onExit().whenComplete((p, e) -> exited(c));
+            handshakes.execute(() -> {
+                try {
+                    c.handshake(lanes, heapBytes, CHILD_SPIN_MICROS, HOST_SPIN_NANOS, START_TIMEOUT_MILLIS);
+                    events.processStarted(c);
+                    f.complete(c);
+                } catch (IOException | RuntimeException e) {
+                    c.kill(new Death(Death.Kind.CLOSED, "it did not start: " + e.getMessage(), null, Set.of()));
+                    f.completeExceptionally(e);
+                }
+            });
+        });
+        return f;
+    }
+
+    // ---- killing and dying ------------------------------------------------------------------------------
+
+    /** Kills {@code child} for {@code kind}, blaming {@code culprit} (null: whoever runs a turn there). */
+    void kill(ChildProcess child, Death.Kind kind, String message, IsolateLink culprit) {
+        child.kill(new Death(kind, message, culprit == null ? null : Set.of(culprit), child.active()));
+    }
+
+    private void broken(ChildProcess child, String what) {
+        kill(child, Death.Kind.PROTOCOL, child + " broke the protocol (" + what + ") and was killed", null);
+    }
+
+    /** The death of a child whose lane just failed; kills it if it is still alive after a moment. */
+    Death awaitDeath(ChildProcess child) {
+        try {
+            return child.death.get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            kill(child, Death.Kind.PROTOCOL, child + " closed a lane and was killed", null);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            return child.death.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return new Death(Death.Kind.CRASH, child + " did not exit after it was killed", null, child.active());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Death(Death.Kind.CRASH, "interrupted while " + child + " died", null, child.active());
+        }
+    }
+
+    private void exited(ChildProcess child) {
+        Death death = verdict(child);
+        live.remove(child);
+        child.closeLanes();
+        Set<String> blamed = new LinkedHashSet<>();
+        Set<String> quarantinedNow = new HashSet<>();
+        if (death.kind() != Death.Kind.CLOSED) {
+            for (IsolateLink link : death.culprits() != null ? death.culprits() : death.active()) {
+                if (link instanceof RemoteLink r) {
+                    blamed.add(r.tenant);
+                }
+            }
+        }
+        synchronized (lock) {
+            long now = System.nanoTime();
+            for (Position s : shared) {
+                if (is(s.child, child) && !closed) {
+                    s.child = takeSpare();
+                    s.launchedNanos = now;
+                }
+            }
+            spares.removeIf(f -> is(f, child));
+            for (Quarantine q : quarantines.values()) {
+                if (q.child != null && is(q.child, child)) {
+                    q.child = null;
+                    if (death.kind() != Death.Kind.CLOSED) {
+                        q.crashes++;
+                        q.backoffUntil = now + backoff(q.crashes);
+                        q.until = now + QUARANTINE_NANOS;
+                    }
+                }
+            }
+            if (!closed) {
+                for (String tenant : blamed) {
+                    if (!quarantines.containsKey(tenant)) {
+                        Quarantine q = new Quarantine();
+                        q.crashes = 1;
+                        q.backoffUntil = now;
+                        q.until = now + QUARANTINE_NANOS;
+                        quarantines.put(tenant, q);
+                        quarantinedNow.add(tenant);
+                    }
+                }
+            }
+        }
+        child.death.complete(death);
+        if (!closed) {
+            events.processDied(child, death, blamed, quarantinedNow);
+        }
+        Listener l = listener;
+        if (l != null) {
+            l.processDied(child, death);
+        }
+    }
+
+    private static boolean is(CompletableFuture<ChildProcess> f, ChildProcess child) {
+        return f.isDone() && !f.isCompletedExceptionally() && f.join() == child;
+    }
+
+    private static long backoff(int crashes) {
+        long b = BACKOFF_MIN_NANOS << Math.min(20, Math.max(0, crashes - 2));
+        return Math.min(BACKOFF_MAX_NANOS, b);
+    }
+
+    /** Why {@code child} died: the supervisor's own reason if it killed it, else what its exit and stderr say. */
+    private Death verdict(ChildProcess child) {
+        Death killed = child.killedFor();
+        if (killed != null) {
+            return killed;
+        }
+        Set<IsolateLink> active = child.active();
+        if (closed || child.retiring) {
+            return new Death(Death.Kind.CLOSED, child + " was stopped", null, active);
+        }
+        int code = child.process.exitValue();
+        String tail = child.stderrTail();
+        Matcher m = OUT_OF_MEMORY.matcher(tail);
+        if (m.find()) {
+            return new Death(Death.Kind.MEMORY, child + " ran out of memory (V8: " + ChildProcess.printable(clip(m.group()))
+                    + ")", null, active);
+        }
+        String last = lastLine(tail);
+        return new Death(Death.Kind.CRASH, child + " died (exit " + code + (code > 128 ? ", signal " + (code - 128) : "")
+                + ")" + (last.isEmpty() ? "" : ": " + ChildProcess.printable(clip(last))), null, active);
+    }
+
+    private static String clip(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    private static String lastLine(String text) {
+        String t = text.strip();
+        int nl = t.lastIndexOf('\n');
+        return nl < 0 ? t : t.substring(nl + 1);
+    }
+
+    // ---- retiring ---------------------------------------------------------------------------------------
+
+    private void retire(CompletableFuture<ChildProcess> f) {
+        if (f == null) {
+            return;
+        }
+        f.thenAccept(c -> {
+            c.retiring = true;
+            Listener l = listener;
+            if (l != null) {
+                l.processRetired(c);
+            }
+            if (c.slots() == 0) {
+                stop(c);
+            }
+        });
+    }
+
+    /** An isolate in {@code child} was closed: a retiring child with none left stops. */
+    void slotClosed(ChildProcess child) {
+        if (child.slotClosed() <= 0 && child.retiring) {
+            stop(child);
+        }
+    }
+
+    private void stop(ChildProcess child) {
+        child.kill(new Death(Death.Kind.CLOSED, child + " was retired", null, Set.of()));
+    }
+
+    // ---- memory from outside ----------------------------------------------------------------------------
+
+    private void monitor() {
+        long lastBusy = 0;
+        while (!closed) {
+            long now = System.nanoTime();
+            boolean busy = false;
+            for (ChildProcess c : live) {
+                if (!c.ready()) {
+                    continue;
+                }
+                busy |= c.busy();
+                long rss = c.readRss();
+                if (rss > options.processMemoryBytes() && c.killedFor() == null) {
+                    kill(c, Death.Kind.MEMORY, c + " used " + (rss >> 20) + " MiB of memory, above its ceiling of "
+                            + (options.processMemoryBytes() >> 20) + " MiB (EngineOptions.processMemoryBytes)", null);
+                }
+            }
+            if (busy) {
+                lastBusy = now;
+            }
+            LockSupport.parkNanos(this, now - lastBusy < TimeUnit.SECONDS.toNanos(1) ? BUSY_SAMPLE_NANOS : IDLE_SAMPLE_NANOS);
+        }
+    }
+
+    // ---- counts and close -------------------------------------------------------------------------------
+
+    int live() {
+        return live.size();
+    }
+
+    /** The children alive now, for tests and stats. */
+    Set<ChildProcess> children() {
+        return Set.copyOf(live);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        launcherThread.shutdown();
+        try {
+            launcherThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (ChildProcess c : live) {
+            c.kill(new Death(Death.Kind.CLOSED, "Forge closed", null, Set.of()));
+        }
+        for (ChildProcess c : live) {
+            try {
+                c.process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        handshakes.shutdownNow();
+        LockSupport.unpark(monitor);
+        launcher.cleanUp();
+    }
+}
