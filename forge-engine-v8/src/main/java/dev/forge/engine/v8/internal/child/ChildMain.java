@@ -58,6 +58,7 @@ public final class ChildMain {
             long spinNanos = TimeUnit.MICROSECONDS.toNanos(hello.i32());
             hello.done();
 
+            V8Setup.markIsolateProcess();
             V8Setup.ensure(heapBytes);
             V8Setup.warmUp();
             MemoryGuard guard = new MemoryGuard("forge-child-memory");

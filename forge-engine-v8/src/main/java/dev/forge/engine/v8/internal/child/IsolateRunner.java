@@ -68,6 +68,8 @@ public final class IsolateRunner implements AutoCloseable {
     public record LoadFailure(String kind, String message, String stack, int line, int column) {
     }
 
+    /** How much V8 may grow the heap past its ceiling for a terminated script to unwind. */
+    private static final long HEAP_ROOM_BYTES = 32L << 20;
     private static final long STATS_STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final String STACK_OVERFLOW = "Maximum call stack size exceeded";
 
@@ -114,7 +116,13 @@ public final class IsolateRunner implements AutoCloseable {
         runtime.setNearHeapLimitCallback((now, initial) -> {
             killForMemory("the script's heap reached V8's ceiling of " + (now >> 20) + " MiB (its limit is "
                     + (heapLimit >> 20) + " MiB)");
-            return now + (32L << 20);
+            // Room to unwind after the termination. A built-in that does not look at the interrupt keeps
+            // allocating: in an isolate process the room is given once, and past it V8's fatal out-of-memory
+            // ends only that process; in the host's own JVM that would end the host, so room is given again.
+            if (V8Setup.inIsolateProcess() && now - initial >= HEAP_ROOM_BYTES) {
+                return now;
+            }
+            return now + HEAP_ROOM_BYTES;
         });
         guard.register(this);
         begin(turnId, turnHost);
@@ -227,7 +235,7 @@ public final class IsolateRunner implements AutoCloseable {
                 return false;
             }
             V8HeapStatistics s = runtime.getV8HeapStatistics().getNow(null);
-            return s == null || (s.getUsedHeapSize() <= heapLimit && s.getExternalMemory() <= heapLimit);
+            return s == null || s.getUsedHeapSize() + s.getExternalMemory() <= heapLimit;
         } catch (JavetException | RuntimeException e) {
             end();
             terminated();
@@ -326,13 +334,13 @@ public final class IsolateRunner implements AutoCloseable {
         });
     }
 
+    /** The limit covers the heap and the ArrayBuffer memory outside it, together. */
     private void check(V8HeapStatistics s) {
-        if (s.getExternalMemory() > heapLimit) {
-            killForMemory("the script's ArrayBuffer memory (" + (s.getExternalMemory() >> 20)
-                    + " MiB) passed the " + (heapLimit >> 20) + " MiB limit");
-        } else if (s.getUsedHeapSize() > heapLimit) {
-            killForMemory("the script's heap (" + (s.getUsedHeapSize() >> 20) + " MiB) passed the "
-                    + (heapLimit >> 20) + " MiB limit");
+        long heap = s.getUsedHeapSize();
+        long external = s.getExternalMemory();
+        if (heap + external > heapLimit) {
+            killForMemory("the script's memory (" + (heap >> 20) + " MiB of heap and " + (external >> 20)
+                    + " MiB of ArrayBuffers) passed its " + (heapLimit >> 20) + " MiB limit");
         }
     }
 

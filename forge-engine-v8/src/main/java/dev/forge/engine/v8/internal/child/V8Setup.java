@@ -34,8 +34,18 @@ public final class V8Setup {
     private static long ceilingBytes;
     private static boolean warm;
     private static volatile IJavetLogger logger = QuietJavetLogs.INSTANCE;
+    private static volatile boolean isolateProcess;
 
     private V8Setup() {
+    }
+
+    /** This JVM is an isolate process: nothing but V8 lives here, so V8 may die of what it cannot survive. */
+    static void markIsolateProcess() {
+        isolateProcess = true;
+    }
+
+    static boolean inIsolateProcess() {
+        return isolateProcess;
     }
 
     /** Where Javet's own log lines go (the host sends them to SLF4J; a child drops them). */

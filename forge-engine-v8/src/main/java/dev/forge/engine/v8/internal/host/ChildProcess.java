@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -56,8 +57,8 @@ final class ChildProcess {
     final Process process;
     final long pid;
     final CompletableFuture<Death> death = new CompletableFuture<>();
-    /** Isolates running a turn here now: whom a death blames. */
-    private final Set<IsolateLink> active = ConcurrentHashMap.newKeySet();
+    /** Isolates running a turn here now (whom a death blames), with what each turn may grow the process by. */
+    private final Map<IsolateLink, Turn> active = new ConcurrentHashMap<>();
     private final BlockingQueue<Lane> lanes = new ArrayBlockingQueue<>(256);
     private final List<Lane> allLanes = new ArrayList<>();
     private final BlockingQueue<byte[]> control = new ArrayBlockingQueue<>(CONTROL_QUEUE);
@@ -74,6 +75,14 @@ final class ChildProcess {
     volatile boolean retiring;
     volatile long rss;
     volatile long peakRss;
+
+    /** A turn running here: when it began, the process's resident memory then, and the script's memory limit. */
+    record Turn(long startNanos, long startRss, long limitBytes) {
+    }
+
+    /** A turn that ran this much longer than every other may be blamed alone for what happened. */
+    private static final int OUTLIER_FACTOR = 10;
+    private static final long OUTLIER_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** One lane and the frame it writes with. */
     static final class Lane {
@@ -193,7 +202,7 @@ final class ChildProcess {
      *
      * @throws LinkDied if the child is dead
      */
-    Lane acquire(IsolateLink link) {
+    Lane acquire(IsolateLink link, long limitBytes) {
         Death d = death.getNow(null);
         if (d != null) {
             throw new LinkDied(d);
@@ -209,7 +218,7 @@ final class ChildProcess {
                 throw new IllegalStateException("isolate process " + pid + " has no free lane; more turns run than threads");
             }
         }
-        active.add(link);
+        active.put(link, new Turn(System.nanoTime(), rss, limitBytes));
         return lane;
     }
 
@@ -220,7 +229,45 @@ final class ChildProcess {
 
     /** The isolates running a turn here now. */
     Set<IsolateLink> active() {
-        return Set.copyOf(active);
+        return Set.copyOf(active.keySet());
+    }
+
+    /**
+     * The isolate whose turn has run at least 10 ms and ten times longer than any other running here, or
+     * null. When a process dies of something that names no isolate (a fatal V8 error, memory seen from
+     * outside), such a turn is the one to blame: the quick turns beside it are bystanders. Scripts that
+     * crash a process spend a while allocating or looping; a routing call takes microseconds.
+     */
+    IsolateLink outlier() {
+        long now = System.nanoTime();
+        IsolateLink longest = null;
+        long first = 0;
+        long second = 0;
+        for (Map.Entry<IsolateLink, Turn> e : active.entrySet()) {
+            long ran = now - e.getValue().startNanos();
+            if (ran > first) {
+                second = first;
+                first = ran;
+                longest = e.getKey();
+            } else if (ran > second) {
+                second = ran;
+            }
+        }
+        return first >= OUTLIER_MIN_NANOS && first >= OUTLIER_FACTOR * second ? longest : null;
+    }
+
+    /**
+     * How far the resident memory may rise while the current turns run: the lowest it was when one of them
+     * began, plus all their limits, plus {@code room}; {@link Long#MAX_VALUE} when nothing runs.
+     */
+    long turnCeiling(long room) {
+        long start = Long.MAX_VALUE;
+        long limits = 0;
+        for (Turn t : active.values()) {
+            start = Math.min(start, t.startRss());
+            limits += t.limitBytes();
+        }
+        return start == Long.MAX_VALUE || start == 0 ? Long.MAX_VALUE : start + limits + room;
     }
 
     boolean busy() {

@@ -30,11 +30,13 @@ final class RemoteLink implements IsolateLink {
     final ChildProcess child;
     final String tenant;
     final int slot;
+    private final long limitBytes;
     private final Supervisor supervisor;
 
-    RemoteLink(ChildProcess child, String tenant, Supervisor supervisor) {
+    RemoteLink(ChildProcess child, String tenant, long limitBytes, Supervisor supervisor) {
         this.child = child;
         this.tenant = tenant;
+        this.limitBytes = limitBytes;
         this.supervisor = supervisor;
         this.slot = child.newSlot();
     }
@@ -42,7 +44,7 @@ final class RemoteLink implements IsolateLink {
     @Override
     public IsolateRunner.LoadFailure load(long turn, IsolateSpec spec, HostCalls host)
             throws IsolateRunner.Terminated, IsolateRunner.Broken {
-        ChildProcess.Lane lane = child.acquire(this);
+        ChildProcess.Lane lane = child.acquire(this, limitBytes);
         try {
             lane.channel.write(lane.out.begin(Frames.LOAD).i32(slot).i64(turn).str(spec.resourceName()).str(spec.source())
                     .bool(spec.esModule()).str(spec.preludeOptions()).str(spec.installer()).str(spec.bindingsName())
@@ -76,7 +78,7 @@ final class RemoteLink implements IsolateLink {
     @Override
     public String enter(long turn, int mode, int inv, Object a, String b, String forget, HostCalls host)
             throws IsolateRunner.Terminated, IsolateRunner.Broken {
-        ChildProcess.Lane lane = child.acquire(this);
+        ChildProcess.Lane lane = child.acquire(this, limitBytes);
         try {
             FrameOut out = mode == Tags.MODE_START
                     ? lane.out.begin(Frames.START).i32(slot).i64(turn).i32(inv).str((String) a).str(b).str(forget)
@@ -100,7 +102,7 @@ final class RemoteLink implements IsolateLink {
 
     @Override
     public boolean probe(long turn) {
-        ChildProcess.Lane lane = child.acquire(this);
+        ChildProcess.Lane lane = child.acquire(this, limitBytes);
         try {
             lane.channel.write(lane.out.begin(Frames.PROBE).i32(slot).i64(turn));
             FrameIn f = lane.channel.read();

@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * run in a child of its own, restarted with a growing backoff if it crashes again, so that a crash loop
  * costs only that tenant. {@code spares} children are kept started and ready, so that a dead child is
  * replaced at once. A monitor thread reads every child's resident memory from /proc and kills a child past
- * its ceiling. (A kernel cap on the data segment does not work here: V8 reserves a writable code range for
+ * its ceiling, or that grows during its turns by more than their scripts' limits plus {@link #TURN_ROOM_BYTES}
+ * (so that even what V8 allocates inside a built-in that ignores termination is bounded from outside, to
+ * within what it can allocate in one sampling interval). (A kernel cap on the data segment does not work here: V8 reserves a writable code range for
  * every isolate, which counts against {@code RLIMIT_DATA} although it is never touched; and an address-space
  * cap breaks V8's memory cage.)
  *
@@ -69,8 +71,13 @@ final class Supervisor implements AutoCloseable {
     private static final long QUARANTINE_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long BUSY_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long BUSY_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long IDLE_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * How much more than its scripts' limits an isolate process may grow during their turns: V8's headroom
+     * above a limit (16 MiB), the room it gets to unwind a terminated script (32 MiB), and a new isolate.
+     */
+    static final long TURN_ROOM_BYTES = 64L << 20;
     private static final long RELAUNCH_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a lane read polls before blocking: host side, child side. */
     static final long HOST_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("forge.lane.hostSpinMicros", 200));
@@ -288,9 +295,15 @@ final class Supervisor implements AutoCloseable {
 
     // ---- killing and dying ------------------------------------------------------------------------------
 
-    /** Kills {@code child} for {@code kind}, blaming {@code culprit} (null: whoever runs a turn there). */
+    /** Kills {@code child} for {@code kind}, blaming {@code culprit} (null: see {@link #blame}). */
     void kill(ChildProcess child, Death.Kind kind, String message, IsolateLink culprit) {
-        child.kill(new Death(kind, message, culprit == null ? null : Set.of(culprit), child.active()));
+        child.kill(new Death(kind, message, culprit != null ? Set.of(culprit) : blame(child), child.active()));
+    }
+
+    /** Whom to blame for a death that names no isolate: a turn that stands out, else (null) every turn running. */
+    private static Set<IsolateLink> blame(ChildProcess child) {
+        IsolateLink outlier = child.outlier();
+        return outlier == null ? null : Set.of(outlier);
     }
 
     private void broken(ChildProcess child, String what) {
@@ -397,11 +410,11 @@ final class Supervisor implements AutoCloseable {
         Matcher m = OUT_OF_MEMORY.matcher(tail);
         if (m.find()) {
             return new Death(Death.Kind.MEMORY, child + " ran out of memory (V8: " + ChildProcess.printable(clip(m.group()))
-                    + ")", null, active);
+                    + ")", blame(child), active);
         }
         String last = lastLine(tail);
         return new Death(Death.Kind.CRASH, child + " died (exit " + code + (code > 128 ? ", signal " + (code - 128) : "")
-                + ")" + (last.isEmpty() ? "" : ": " + ChildProcess.printable(clip(last))), null, active);
+                + ")" + (last.isEmpty() ? "" : ": " + ChildProcess.printable(clip(last))), blame(child), active);
     }
 
     private static String clip(String text) {
@@ -456,9 +469,16 @@ final class Supervisor implements AutoCloseable {
                 }
                 busy |= c.busy();
                 long rss = c.readRss();
-                if (rss > options.processMemoryBytes() && c.killedFor() == null) {
+                if (c.killedFor() != null) {
+                    continue;
+                }
+                long turns = c.turnCeiling(TURN_ROOM_BYTES);
+                if (rss > options.processMemoryBytes()) {
                     kill(c, Death.Kind.MEMORY, c + " used " + (rss >> 20) + " MiB of memory, above its ceiling of "
                             + (options.processMemoryBytes() >> 20) + " MiB (EngineOptions.processMemoryBytes)", null);
+                } else if (rss > turns) {
+                    kill(c, Death.Kind.MEMORY, c + " grew to " + (rss >> 20) + " MiB while scripts ran, above what "
+                            + "their memory limits allow (" + (turns >> 20) + " MiB)", null);
                 }
             }
             if (busy) {

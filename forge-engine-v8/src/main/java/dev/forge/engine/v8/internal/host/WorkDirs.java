@@ -57,8 +57,8 @@ final class WorkDirs {
                     // a file still in use; the next start purges it
                 }
             });
-        } catch (IOException ignored) {
-            // already gone
+        } catch (IOException | UncheckedIOException ignored) {
+            // already gone, or going: a child's start may be removing its socket right now
         }
     }
 
