@@ -26,7 +26,7 @@ final class BenchCommand {
 
     static final String USAGE = """
             forge bench FILE.js [--data @FILE] [--threads 2] [--seconds 10] [--warmup 2] [--json] [--type ...]
-                                [--timeout 2s] [--memory 100m]
+                                [--timeout 2s] [--memory 100m] [--isolation process|in-process]
               Invokes the script from N threads (N isolates) for S seconds after the warmup; prints
               throughput and p50/p90/p99/p99.9/max latency in microseconds, and the outcome counts.""";
 

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DemoCommand {
 
     static final String USAGE = """
-            forge demo [--calls 300] [--seed 42] [--threads 2]
+            forge demo [--calls 300] [--seed 42] [--threads 2] [--isolation process|in-process]
               Routes a repeatable stream of calls through DNC, time-of-day, least-cost, header-rewrite and
               random-CLI scripts plus one hostile script; prints each decision and a latency summary.""";
 
@@ -38,7 +38,7 @@ final class DemoCommand {
     }
 
     static int run(List<String> tokens, PrintStream out) throws InterruptedException {
-        Args args = Args.parse("demo", tokens, Set.of("--calls", "--seed", "--threads"), Set.of());
+        Args args = Args.parse("demo", tokens, Set.of("--calls", "--seed", "--threads", IsolationFlag.NAME), Set.of());
         args.noPositionals();
         int count = args.positiveInt("--calls", 300);
         int seed = args.positiveInt("--seed", 42);
@@ -48,6 +48,7 @@ final class DemoCommand {
         EngineOptions engine = EngineOptions.builder()
                 .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
                 .concurrencyPerScript(threads)
+                .isolation(IsolationFlag.parse(args))
                 .build();
         // The listener hears of each outcome before invoke returns, so a call's line can say it built an isolate.
         Set<String> coldStarts = ConcurrentHashMap.newKeySet();

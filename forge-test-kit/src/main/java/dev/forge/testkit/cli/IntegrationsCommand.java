@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
 final class IntegrationsCommand {
 
     static final String USAGE = """
-            forge integrations serve --dir DIR --port N [--allow-host HOST:PORT]...
+            forge integrations serve --dir DIR --port N [--allow-host HOST:PORT]... [--isolation process|in-process]
                                      [--teleforge <host:port/db | redis://...> --teleforge-domain DOMAIN [--teleforge-to ID]]
               Serves the integrations in DIR (a folder each: integration.json with name and identifier, backend.js,
               tenant.html/css/js, user.html/css/js) on 127.0.0.1:N (0: any free port), each enabled for every tenant:
@@ -48,7 +48,8 @@ final class IntegrationsCommand {
 
     static int run(List<String> tokens, PrintStream out) {
         Args args = Args.parse("integrations", tokens,
-                Set.of("--dir", "--port", "--allow-host", "--teleforge", "--teleforge-domain", "--teleforge-to"), Set.of(),
+                Set.of("--dir", "--port", "--allow-host", "--teleforge", "--teleforge-domain", "--teleforge-to",
+                        IsolationFlag.NAME), Set.of(),
                 Set.of("--allow-host"));
         String sub = args.onePositional("serve");
         if (!sub.equals("serve")) {
@@ -100,7 +101,8 @@ final class IntegrationsCommand {
         FakeCallControl calls = new FakeCallControl(event -> print(out, line(event)));
         LocalIntegrationServer server;
         try {
-            server = LocalIntegrationServer.builder(integrations).port(port).egress(egress.build()).callControl(calls).start();
+            server = LocalIntegrationServer.builder(integrations).port(port).egress(egress.build()).callControl(calls)
+                    .isolation(IsolationFlag.parse(args)).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.forge.EgressPolicy;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.InMemoryDatastore;
+import dev.forge.Isolation;
 import dev.forge.Limits;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
@@ -33,9 +34,10 @@ import java.util.function.Supplier;
  * @param timeoutAction the timeout action, or {@code null} for {@link SipStatus#DEFAULT_TIMEOUT_ACTION}
  * @param egress        the destinations {@code fetch} may reach ({@code --allow-host})
  * @param datastore     the datastore, preloaded from {@code --datastore @FILE}
+ * @param isolation     where V8 runs ({@code --isolation})
  */
 record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus timeoutAction, EgressPolicy egress,
-                     InMemoryDatastore datastore) {
+                     InMemoryDatastore datastore, Isolation isolation) {
 
     /** The tenant the CLI's scripts are stored under. */
     static final String TENANT = "cli";
@@ -45,7 +47,7 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
 
     /** The flags this record reads; commands add their own. */
     static final Set<String> FLAGS = Set.of("--data", "--type", "--timeout", "--memory", "--timeout-action",
-            "--allow-host", "--env", "--datastore");
+            "--allow-host", "--env", "--datastore", IsolationFlag.NAME);
 
     /** The flags that may be given more than once. */
     static final Set<String> REPEATABLE = Set.of("--allow-host", "--env");
@@ -80,24 +82,24 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
         }
         InMemoryDatastore datastore = new InMemoryDatastore();
         args.value("--datastore").ifPresent(value -> preload(datastore, value));
-        return new ScriptOptions(script, data, limits, action, egress.build(), datastore);
+        return new ScriptOptions(script, data, limits, action, egress.build(), datastore, IsolationFlag.parse(args));
     }
 
     /**
-     * A Forge for one command-line run: these limits as its defaults (the first Forge's default limits set
-     * V8's process-wide heap ceiling), this egress and this datastore.
+     * A Forge for one command-line run: these limits as its defaults (they set V8's heap ceiling), this
+     * egress and this datastore, and one isolate process with no spare (one call needs no replacement ready).
      */
     Forge forge() {
-        return forge(EngineOptions.builder().threads(1).maxIsolates(4).build());
+        return forge(EngineOptions.builder().threads(1).maxIsolates(4).processes(1).spares(0).build());
     }
 
-    /** As {@link #forge()}, with these engine options. */
+    /** As {@link #forge()}, with these engine options (the command line's isolation wins). */
     Forge forge(EngineOptions engine) {
         return Forge.builder()
                 .limits(limits)
                 .egress(egress)
                 .datastore(datastore)
-                .engineOptions(engine)
+                .engineOptions(engine.toBuilder().isolation(isolation).build())
                 .build();
     }
 

@@ -3,6 +3,8 @@ package dev.forge.testkit.integrations;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
+import dev.forge.EngineOptions;
+import dev.forge.Isolation;
 import dev.forge.InMemoryDatastore;
 import dev.forge.integrations.HookOutcome;
 import dev.forge.integrations.Integration;
@@ -126,6 +128,7 @@ public final class LocalIntegrationServer implements AutoCloseable {
         private EgressPolicy egress = EgressPolicy.DENY_ALL;
         private CallControl callControl = new FakeCallControl();
         private Datastore datastore = new InMemoryDatastore();
+        private Isolation isolation = EngineOptions.DEFAULT_ISOLATION;
 
         private Builder(List<Integration> integrations) {
             this.integrations = List.copyOf(Objects.requireNonNull(integrations, "integrations"));
@@ -155,6 +158,12 @@ public final class LocalIntegrationServer implements AutoCloseable {
             return this;
         }
 
+        /** Where the backends' V8 runs; process isolation by default. */
+        public Builder isolation(Isolation value) {
+            this.isolation = Objects.requireNonNull(value, "isolation");
+            return this;
+        }
+
         /** Starts the host and the server on 127.0.0.1. */
         public LocalIntegrationServer start() throws IOException {
             IntegrationRegistry registry = new IntegrationRegistry();
@@ -166,7 +175,8 @@ public final class LocalIntegrationServer implements AutoCloseable {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             IntegrationHost host = IntegrationHost.builder(registry).datastore(datastore).secretKey(key)
-                    .callControl(callControl).egress(egress).build();
+                    .callControl(callControl).egress(egress)
+                    .forge(b -> b.engineOptions(EngineOptions.builder().isolation(isolation).build())).build();
             try {
                 IntegrationHttp http = IntegrationHttp.builder(host).build();
                 IntegrationHttpServer server = IntegrationHttpServer.start(request -> handle(host, http, request), port);

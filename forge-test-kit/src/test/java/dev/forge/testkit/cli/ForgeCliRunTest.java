@@ -119,4 +119,28 @@ class ForgeCliRunTest {
         String js = file("deep.js", "function f(n) { return f(n + 1) + 1; }\nfunction main(d) { return f(0); }");
         error("stack", CliRun.of("run", js));
     }
+
+    @Test
+    void aSingleAllocationThatAbortsV8CostsOnlyItsIsolateProcess() throws IOException {
+        // In the CLI's own JVM this line aborts the process (V8's fatal out of memory, exit 133): with the
+        // default process isolation it is an ordinary outcome, and this test's JVM, the host, carries on.
+        String js = file("from.js", "function main(d) { const a = Array.from({length: 2e7}, () => 0); return d; }");
+        error("memory", CliRun.of("run", js));
+        String split = file("split.js", "function main(d) { 'a'.repeat(2 ** 28).split(''); return d; }");
+        // V8's fatal invalid-size error, or the supervisor seeing the process pass the script's limit first
+        error("memory", CliRun.of("run", split, "--isolation", "process"));
+    }
+
+    @Test
+    void aBuiltInThatIgnoresTerminationStillTimesOut() throws IOException {
+        String js = file("stuck.js", "function main(d) { const a = []; a[2 ** 32 - 2] = 1; return a.indexOf(5); }");
+        expect(ExitCode.TIMEOUT, "timeout", List.of("outcome", "sip", "micros"), CliRun.of("run", js, "--timeout", "300ms"));
+    }
+
+    @Test
+    void inProcessIsolationRunsTheSameScript() throws IOException {
+        String js = file("note.js", "function main(data) { data.routing.note = 'hi'; return data; }");
+        JsonNode json = expect(0, "ok", List.of("outcome", "data", "micros"), CliRun.of("run", js, "--isolation", "in-process"));
+        assertEquals("{\"routing\":{\"note\":\"hi\"}}", json.path("data").toString());
+    }
 }

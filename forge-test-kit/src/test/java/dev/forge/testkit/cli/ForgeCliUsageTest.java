@@ -40,6 +40,17 @@ class ForgeCliUsageTest {
     }
 
     @Test
+    void unknownIsolationOnEveryCommandThatRunsScripts() {
+        usageError("forge run: --isolation: unknown isolation 'container'; use process or in-process",
+                "run", script, "--isolation", "container");
+        usageError("forge driver: --isolation: unknown isolation 'none'", "driver", script, "search", "--isolation", "none");
+        usageError("forge bench: --isolation: unknown isolation 'x'", "bench", script, "--isolation", "x");
+        usageError("forge demo: --isolation: unknown isolation 'x'", "demo", "--isolation", "x");
+        usageError("forge ivr-agent: --isolation: unknown isolation 'x'", "ivr-agent", "--url",
+                "ws://127.0.0.1:1/ws/token/v1/t", "--script", script, "--isolation", "x");
+    }
+
+    @Test
     void malformedTimeoutAction() {
         usageError("--timeout-action: 'Busy' is not \"[sip code] [reason]\"", "run", script, "--timeout-action", "Busy");
         usageError("--timeout-action: '486' has no reason phrase", "run", script, "--timeout-action", "486");

@@ -152,6 +152,48 @@ class IntegrationsCommandTest {
     }
 
     @Test
+    void anIntegrationThatExhaustsV8LeavesTheOthersServing(@TempDir Path dir) throws Exception {
+        // In-process this onhttp aborted the whole server (V8's fatal out of memory) for every tenant.
+        Path bomb = Files.createDirectories(dir.resolve("bomb"));
+        Files.writeString(bomb.resolve("integration.json"), "{\"name\": \"Bomb\", \"identifier\": \"bomb\"}");
+        Files.writeString(bomb.resolve("backend.js"), """
+                function onhttp(data, callback) {
+                  var a = Array.from({length: 2e7}, function () { return 0; });
+                  callback(200, 'OK', 'text/plain', 'made ' + a.length);
+                }
+                """);
+        Path echo = Files.createDirectories(dir.resolve("echo"));
+        Files.writeString(echo.resolve("integration.json"), "{\"name\": \"Echo\", \"identifier\": \"echo\"}");
+        Files.writeString(echo.resolve("backend.js"), """
+                function onhttp(data, callback) {
+                  callback(200, 'OK', 'text/plain', 'still here');
+                }
+                """);
+        Lines out = new Lines();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread cli = new Thread(() -> exit.set(ForgeCli.run(new String[]{"integrations", "serve", "--dir", dir.toString(),
+                "--port", "0"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err)), "forge-integrations-serve");
+        cli.start();
+        try {
+            String base = out.next().get("serving").asText();
+            HttpClient client = HttpClient.newHttpClient();
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> blown = client.send(HttpRequest.newBuilder(URI.create(base + "/integrations/bomb/x"))
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                assertTrue(blown.statusCode() >= 500, blown.statusCode() + " " + blown.body());
+                HttpResponse<String> fine = client.send(HttpRequest.newBuilder(URI.create(base + "/integrations/echo/x"))
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, fine.statusCode(), fine.body());
+                assertEquals("still here", fine.body());
+            }
+        } finally {
+            cli.interrupt();
+            cli.join(TimeUnit.SECONDS.toMillis(20));
+        }
+        assertEquals(ExitCode.OK, exit.get());
+    }
+
+    @Test
     void bridgesTeleforgeInboundCallsWhenAsked() throws Exception {
         Lines out = new Lines();
         AtomicInteger exit = new AtomicInteger(-1);
