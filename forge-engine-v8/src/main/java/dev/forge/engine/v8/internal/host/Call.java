@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One invocation: its deadline, its timeout action and the future its caller waits on. Completes exactly
@@ -36,6 +37,7 @@ final class Call {
     /** The host's attachment for the script's bindings, or null. */
     final Object attachment;
     final CompletableFuture<Outcome> future = new CompletableFuture<>();
+    private final AtomicBoolean settled = new AtomicBoolean();
     private final InvocationListener listener;
     volatile long runStartNanos;
     volatile boolean coldStart;
@@ -68,7 +70,7 @@ final class Call {
     }
 
     boolean isDone() {
-        return future.isDone();
+        return settled.get();
     }
 
     long elapsedMicros() {
@@ -94,7 +96,7 @@ final class Call {
     /** Ties a host operation to this call: it is cancelled when the call ends, or now if it has ended. */
     void addOperation(Future<?> operation) {
         synchronized (this) {
-            if (!future.isDone()) {
+            if (!settled.get()) {
                 if (operations == null) {
                     operations = new ArrayList<>(2);
                 }
@@ -107,23 +109,34 @@ final class Call {
 
     /** Fails the caller's future with a host mistake (data that is not JSON): no outcome, no listener. */
     boolean fail(RuntimeException hostMistake) {
-        if (!future.completeExceptionally(hostMistake)) {
+        if (!settled.compareAndSet(false, true)) {
             return false;
         }
+        future.completeExceptionally(hostMistake);
         cancelOperations();
         return true;
     }
 
+    /** As {@link #complete(Outcome, Runnable)}, with nothing to do first. */
+    boolean complete(Outcome outcome) {
+        return complete(outcome, null);
+    }
+
     /**
      * Completes with {@code outcome} unless already complete, cancels the call's host operations and tells
-     * the listener; the scheduler calls it.
+     * the listener; the scheduler calls it. {@code first} (a log line, say) runs before the caller can see
+     * the outcome, and only if this call completes it.
      *
      * @return true if this completed the call
      */
-    boolean complete(Outcome outcome) {
-        if (!future.complete(outcome)) {
+    boolean complete(Outcome outcome, Runnable first) {
+        if (!settled.compareAndSet(false, true)) {
             return false;
         }
+        if (first != null) {
+            first.run();
+        }
+        future.complete(outcome);
         cancelOperations();
         long now = System.nanoTime();
         long runStart = runStartNanos;

@@ -37,8 +37,11 @@ interface IsolateLink {
     /** Asks V8 to terminate turn {@code turn} if it still runs; never blocks. */
     void terminate(long turn);
 
-    /** The turn ignored termination past the grace: contain it (kill the process), if this link can. */
-    boolean kill(String why);
+    /** Whether {@link #kill} can contain a turn that ignores termination (it can when the isolate has a process). */
+    boolean killable();
+
+    /** The turn ignored termination past the grace: kill the isolate's process. */
+    void kill(String why);
 
     /** Frees the isolate; it is idle. */
     void close();

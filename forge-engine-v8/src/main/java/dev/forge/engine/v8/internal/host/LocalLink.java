@@ -41,8 +41,13 @@ final class LocalLink implements IsolateLink {
     }
 
     @Override
-    public boolean kill(String why) {
+    public boolean killable() {
         return false;
+    }
+
+    @Override
+    public void kill(String why) {
+        throw new UnsupportedOperationException("an isolate in the host's JVM has no process to kill");
     }
 
     @Override

@@ -211,9 +211,13 @@ final class RemoteLink implements IsolateLink {
     }
 
     @Override
-    public boolean kill(String why) {
-        supervisor.kill(child, Death.Kind.OVERRUN, why, this);
+    public boolean killable() {
         return true;
+    }
+
+    @Override
+    public void kill(String why) {
+        supervisor.kill(child, Death.Kind.OVERRUN, why, this);
     }
 
     @Override

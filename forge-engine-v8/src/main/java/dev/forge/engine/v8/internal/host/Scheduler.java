@@ -736,11 +736,9 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             return;
         }
         if (e.memoryMessage() != null) {
-            if (finish(call, call.failed(ScriptException.Kind.MEMORY, e.memoryMessage()))) {
-                events.memory(call, e.memoryMessage());
-            }
-        } else if (finish(call, call.timedOut())) {
-            events.timeout(call);
+            finish(call, call.failed(ScriptException.Kind.MEMORY, e.memoryMessage()), () -> events.memory(call, e.memoryMessage()));
+        } else {
+            finish(call, call.timedOut(), () -> events.timeout(call));
         }
     }
 
@@ -827,8 +825,8 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
                 overrun = true;
             }
         }
-        if (first && call != null && finish(call, call.timedOut())) {
-            events.timeout(call);
+        if (first && call != null) {
+            finish(call, call.timedOut(), () -> events.timeout(call));
         }
         IsolateLink link = slot.link;
         if (link != null) {
@@ -841,21 +839,21 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
     @Override
     public void callExpired(Call call) {
-        if (finish(call, call.timedOut())) {
-            events.timeout(call);
-        }
+        finish(call, call.timedOut(), () -> events.timeout(call));
     }
 
     /** A turn ignored termination past the grace: kill its process, or (in-process) leave its thread behind. */
     private void overran(Slot slot, Call call, IsolateLink link) {
         long graceMillis = TimeUnit.NANOSECONDS.toMillis(graceNanos);
-        if (link != null && link.kill("isolate " + slot.id + " of " + slot.script.script.id()
-                + " ignored termination for " + graceMillis + " ms past its deadline")) {
-            events.overrun(slot, call, graceMillis, "its isolate process was killed");
-            return;
+        boolean killable = link != null && link.killable();
+        events.overrun(slot, call, graceMillis, killable ? "its isolate process was killed"
+                : "its thread and isolate were abandoned and replaced");
+        if (killable) {
+            link.kill("isolate " + slot.id + " of " + slot.script.script.id() + " ignored termination for "
+                    + graceMillis + " ms past its deadline");
+        } else {
+            abandon(slot);
         }
-        events.overrun(slot, call, graceMillis, "its thread and isolate were abandoned and replaced");
-        abandon(slot);
     }
 
     /** In-process: takes a slot whose thread is stuck in V8 out of every count, and replaces the thread. */
@@ -921,9 +919,7 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
                 case CLOSED -> active.failed(ScriptException.Kind.CANCELLED, death.message());
                 default -> active.failed(ScriptException.Kind.HOST, death.message());
             };
-            if (finish(active, outcome) && death.kind() == Death.Kind.MEMORY) {
-                events.memory(active, death.message());
-            }
+            finish(active, outcome, death.kind() == Death.Kind.MEMORY ? () -> events.memory(active, death.message()) : null);
         } else if (death.kind() != Death.Kind.CLOSED && retryable(active)) {
             retry(slot, active, death.message());
         } else {
@@ -1024,7 +1020,12 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
     /** Completes {@code call} with {@code outcome} unless it has ended; true if this ended it. */
     boolean finish(Call call, Outcome outcome) {
-        if (!call.complete(outcome)) {
+        return finish(call, outcome, null);
+    }
+
+    /** As {@link #finish(Call, Outcome)}; {@code log} runs first, only if this ends the call. */
+    private boolean finish(Call call, Outcome outcome, Runnable log) {
+        if (!call.complete(outcome, log)) {
             return false;
         }
         ended(call, false);

@@ -376,10 +376,10 @@ final class Supervisor implements AutoCloseable {
                 }
             }
         }
-        child.death.complete(death);
         if (!closed) {
             events.processDied(child, death, blamed, quarantinedNow);
         }
+        child.death.complete(death);
         Listener l = listener;
         if (l != null) {
             l.processDied(child, death);

@@ -20,6 +20,8 @@ final class Workers {
     private static final long THREAD_STACK_BYTES = 4L << 20;
 
     private final ThreadPoolExecutor pool;
+    /** Threads left behind in V8 now: close does not wait for them. */
+    private int behind;
 
     Workers(int threads, String prefix) {
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -46,12 +48,14 @@ final class Workers {
 
     /** One more thread, in place of one left behind in V8. */
     synchronized void grow() {
+        behind++;
         pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
         pool.setCorePoolSize(pool.getCorePoolSize() + 1);
     }
 
     /** A thread left behind came back: give its stand-in up. */
     synchronized void shrink() {
+        behind--;
         pool.setCorePoolSize(pool.getCorePoolSize() - 1);
         pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
     }
@@ -60,11 +64,25 @@ final class Workers {
         return pool.getPoolSize();
     }
 
-    /** Stops taking work and waits up to {@code millis} for what runs. */
+    /**
+     * Stops taking work and waits up to {@code millis} for what runs; threads left behind in V8 are not waited
+     * for (they end with their built-in).
+     */
     boolean close(long millis) {
         pool.shutdown();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {
-            return pool.awaitTermination(millis, TimeUnit.MILLISECONDS);
+            while (!pool.awaitTermination(10, TimeUnit.MILLISECONDS)) {
+                synchronized (this) {
+                    if (pool.getActiveCount() <= behind) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() - until > 0) {
+                    return false;
+                }
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
