@@ -3,6 +3,7 @@ package dev.forge.testkit.cli;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.Invocation;
+import dev.forge.Isolation;
 import dev.forge.Outcome;
 import dev.forge.testkit.internal.LatencyRecorder;
 
@@ -26,9 +27,14 @@ final class BenchCommand {
 
     static final String USAGE = """
             forge bench FILE.js [--data @FILE] [--threads 2] [--seconds 10] [--warmup 2] [--json] [--type ...]
-                                [--timeout 2s] [--memory 100m] [--isolation process|in-process]
+                                [--timeout 2s] [--memory 100m] [--isolation process|in-process|process,in-process]
               Invokes the script from N threads (N isolates) for S seconds after the warmup; prints
-              throughput and p50/p90/p99/p99.9/max latency in microseconds, and the outcome counts.""";
+              throughput and p50/p90/p99/p99.9/max latency in microseconds, and the outcome counts.
+              With two isolations, runs both side by side in alternating half-second blocks and prints
+              each one's figures and their ratios (the first over the second).""";
+
+    /** How long each isolation runs at a time when several are compared. */
+    static final double BLOCK_SECONDS = 0.5;
 
     private BenchCommand() {
     }
@@ -46,21 +52,70 @@ final class BenchCommand {
                 .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
                 .concurrencyPerScript(threads)
                 .build();
-        try (Forge forge = options.forge(engine)) {
-            forge.load(options.script());
+        List<Isolation> isolations = options.isolations();
+        List<Forge> forges = new ArrayList<>();
+        try {
+            for (Isolation isolation : isolations) {
+                Forge forge = options.forge(engine, isolation);
+                forges.add(forge);
+                forge.load(options.script());
+            }
             Invocation invocation = Invocation.builder(options.script().id())
                     .data(options.dataJson())
                     .timeoutAction(options.timeoutAction())
                     .build();
-            BenchResult result = measure(forge, invocation, threads, warmup, seconds);
-            out.println(args.has("--json") ? result.toJson() : result.toText(options.script().name()));
+            List<BenchResult> results = measure(forges, isolations, invocation, threads, warmup, seconds);
+            if (results.size() == 1) {
+                out.println(args.has("--json") ? results.get(0).toJson() : results.get(0).toText(options.script().name()));
+            } else {
+                out.println(args.has("--json") ? BenchResult.comparisonJson(results)
+                        : BenchResult.comparisonText(options.script().name(), results));
+            }
             out.flush();
             return ExitCode.OK;
+        } finally {
+            forges.forEach(Forge::close);
         }
     }
 
-    private static BenchResult measure(Forge forge, Invocation invocation, int threads, double warmup,
-                                       double seconds) throws InterruptedException {
+    /**
+     * Each Forge warms up, then (with more than one) they are measured in turns of {@link #BLOCK_SECONDS}, in
+     * alternating order, until each has had {@code seconds}: a noisy machine then slows both alike.
+     */
+    private static List<BenchResult> measure(List<Forge> forges, List<Isolation> isolations, Invocation invocation,
+                                             int threads, double warmup, double seconds) throws InterruptedException {
+        int n = forges.size();
+        for (Forge forge : forges) {
+            block(forge, invocation, threads, warmup);
+        }
+        double block = n == 1 ? seconds : Math.min(BLOCK_SECONDS, seconds);
+        int rounds = (int) Math.max(1, Math.round(seconds / block));
+        List<List<Block>> blocks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            blocks.add(new ArrayList<>());
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < n; k++) {
+                int i = r % 2 == 0 ? k : n - 1 - k;
+                blocks.get(i).add(block(forges.get(i), invocation, threads, block));
+            }
+        }
+        List<BenchResult> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<Block> mine = blocks.get(i);
+            results.add(BenchResult.of(isolations.get(i), threads, mine.stream().mapToLong(Block::nanos).sum(),
+                    mine.stream().flatMap(b -> b.latencies().stream()).toList(),
+                    mine.stream().flatMap(b -> b.outcomes().stream()).toList()));
+        }
+        return results;
+    }
+
+    /** What the threads recorded in one block of time. */
+    private record Block(long nanos, List<LatencyRecorder> latencies, List<OutcomeCounts> outcomes) {
+    }
+
+    /** Invokes from {@code threads} threads for {@code seconds}; returns what they recorded. */
+    private static Block block(Forge forge, Invocation invocation, int threads, double seconds) throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
         List<Worker> workers = new ArrayList<>();
@@ -75,17 +130,16 @@ final class BenchCommand {
         }
         ready.await();
         long start = System.nanoTime();
-        long measureFrom = start + (long) (warmup * 1e9);
-        long end = measureFrom + (long) (seconds * 1e9);
+        long end = start + (long) (seconds * 1e9);
         for (Worker w : workers) {
-            w.window(measureFrom, end);
+            w.window(start, end);
         }
         go.countDown();
         for (Thread t : started) {
             t.join();
         }
-        long measuredNanos = Math.max(1, System.nanoTime() - measureFrom);
-        return BenchResult.of(threads, measuredNanos, workers.stream().map(w -> w.latencies).toList(),
+        long measuredNanos = Math.max(1, System.nanoTime() - start);
+        return new Block(measuredNanos, workers.stream().map(w -> w.latencies).toList(),
                 workers.stream().map(w -> w.outcomes).toList());
     }
 

@@ -1,6 +1,7 @@
 package dev.forge.testkit.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.Isolation;
 import dev.forge.internal.Json;
 import dev.forge.testkit.internal.LatencyRecorder;
 import dev.forge.testkit.internal.LatencySummary;
@@ -13,17 +14,20 @@ import java.util.Locale;
  *
  * <p>Thread-safety: immutable once made.
  *
+ * @param isolation   where V8 ran
  * @param threads     caller threads
  * @param seconds     measured wall time (warmup excluded)
  * @param invocations invocations completed in the measured time
  * @param latency     latency percentiles in µs
  * @param outcomes    outcome counts
  */
-record BenchResult(int threads, double seconds, long invocations, LatencySummary latency, OutcomeCounts outcomes) {
+record BenchResult(Isolation isolation, int threads, double seconds, long invocations, LatencySummary latency,
+                   OutcomeCounts outcomes) {
 
-    static BenchResult of(int threads, long measuredNanos, List<LatencyRecorder> latencies, List<OutcomeCounts> counts) {
+    static BenchResult of(Isolation isolation, int threads, long measuredNanos, List<LatencyRecorder> latencies,
+                          List<OutcomeCounts> counts) {
         long[] sorted = LatencyRecorder.merge(latencies);
-        return new BenchResult(threads, measuredNanos / 1e9, sorted.length, LatencySummary.ofSorted(sorted),
+        return new BenchResult(isolation, threads, measuredNanos / 1e9, sorted.length, LatencySummary.ofSorted(sorted),
                 OutcomeCounts.sum(counts));
     }
 
@@ -32,6 +36,10 @@ record BenchResult(int threads, double seconds, long invocations, LatencySummary
     }
 
     String toJson() {
+        return Json.write(node());
+    }
+
+    private ObjectNode node() {
         ObjectNode node = Json.object();
         node.put("threads", threads);
         node.put("seconds", Math.round(seconds * 1000) / 1000.0);
@@ -43,7 +51,39 @@ record BenchResult(int threads, double seconds, long invocations, LatencySummary
         node.put("p999", latency.p999());
         node.put("max", latency.max());
         node.set("outcomes", outcomes.toJson());
+        node.put("isolation", isolation.id());
+        return node;
+    }
+
+    /** Several isolations side by side: {@code {"runs":[...], "ratio":{"p50":..,"p90":..,"p99":..}}}, first over second. */
+    static String comparisonJson(List<BenchResult> results) {
+        ObjectNode node = Json.object();
+        results.forEach(r -> node.withArray("runs").add(r.node()));
+        ObjectNode ratio = node.putObject("ratio");
+        BenchResult a = results.get(0);
+        BenchResult b = results.get(1);
+        ratio.put("p50", ratio(a.latency.p50(), b.latency.p50()));
+        ratio.put("p90", ratio(a.latency.p90(), b.latency.p90()));
+        ratio.put("p99", ratio(a.latency.p99(), b.latency.p99()));
+        ratio.put("throughput", ratio(a.throughput(), b.throughput()));
         return Json.write(node);
+    }
+
+    static String comparisonText(String scriptName, List<BenchResult> results) {
+        StringBuilder sb = new StringBuilder();
+        for (BenchResult r : results) {
+            sb.append(r.toText(scriptName + " (" + r.isolation.id() + ")")).append('\n');
+        }
+        BenchResult a = results.get(0);
+        BenchResult b = results.get(1);
+        sb.append(String.format(Locale.ROOT, "  %s / %s: p50 %.2f, p90 %.2f, p99 %.2f, throughput %.2f", a.isolation.id(),
+                b.isolation.id(), ratio(a.latency.p50(), b.latency.p50()), ratio(a.latency.p90(), b.latency.p90()),
+                ratio(a.latency.p99(), b.latency.p99()), ratio(a.throughput(), b.throughput())));
+        return sb.toString();
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? 0 : Math.round(a / b * 100) / 100.0;
     }
 
     String toText(String scriptName) {

@@ -34,10 +34,10 @@ import java.util.function.Supplier;
  * @param timeoutAction the timeout action, or {@code null} for {@link SipStatus#DEFAULT_TIMEOUT_ACTION}
  * @param egress        the destinations {@code fetch} may reach ({@code --allow-host})
  * @param datastore     the datastore, preloaded from {@code --datastore @FILE}
- * @param isolation     where V8 runs ({@code --isolation})
+ * @param isolations    where V8 runs ({@code --isolation}); more than one only for {@code forge bench}
  */
 record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus timeoutAction, EgressPolicy egress,
-                     InMemoryDatastore datastore, Isolation isolation) {
+                     InMemoryDatastore datastore, List<Isolation> isolations) {
 
     /** The tenant the CLI's scripts are stored under. */
     static final String TENANT = "cli";
@@ -82,7 +82,7 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
         }
         InMemoryDatastore datastore = new InMemoryDatastore();
         args.value("--datastore").ifPresent(value -> preload(datastore, value));
-        return new ScriptOptions(script, data, limits, action, egress.build(), datastore, IsolationFlag.parse(args));
+        return new ScriptOptions(script, data, limits, action, egress.build(), datastore, IsolationFlag.parseAll(args));
     }
 
     /**
@@ -95,6 +95,15 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
 
     /** As {@link #forge()}, with these engine options (the command line's isolation wins). */
     Forge forge(EngineOptions engine) {
+        if (isolations.size() > 1) {
+            throw new UsageException(IsolationFlag.NAME + ": give one of process or in-process, got " + isolations.stream()
+                    .map(Isolation::id).toList() + " (only forge bench compares several)");
+        }
+        return forge(engine, isolations.get(0));
+    }
+
+    /** As {@link #forge()}, with these engine options and this isolation. */
+    Forge forge(EngineOptions engine, Isolation isolation) {
         return Forge.builder()
                 .limits(limits)
                 .egress(egress)

@@ -28,13 +28,35 @@ class BenchCommandTest {
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
         assertEquals(List.of("threads", "seconds", "invocations", "throughput", "p50", "p90", "p99", "p999", "max",
-                "outcomes"), names);
+                "outcomes", "isolation"), names);
+        assertEquals("process", json.path("isolation").asText());
         assertEquals(2, json.path("threads").asInt());
         long invocations = json.path("invocations").asLong();
         assertTrue(invocations > 0, run::toString);
         assertEquals(invocations, json.path("outcomes").path("ok").asLong(), run::toString);
         assertTrue(json.path("p50").asLong() <= json.path("p99").asLong()
                 && json.path("p99").asLong() <= json.path("max").asLong(), run::toString);
+    }
+
+    @Test
+    void twoIsolationsRunSideBySide() throws IOException {
+        String js = Files.writeString(dir.resolve("id.js"), "function main(d) { return d; }").toString();
+        CliRun run = CliRun.of("bench", js, "--threads", "1", "--seconds", "1", "--warmup", "0.1", "--json",
+                "--isolation", "process,in-process");
+        assertEquals(ExitCode.OK, run.exit(), run::toString);
+        JsonNode json = run.json();
+        assertEquals(2, json.path("runs").size(), run::toString);
+        assertEquals("process", json.at("/runs/0/isolation").asText());
+        assertEquals("in-process", json.at("/runs/1/isolation").asText());
+        for (JsonNode r : json.path("runs")) {
+            assertTrue(r.path("invocations").asLong() > 0 && r.path("invocations").asLong() == r.at("/outcomes/ok").asLong(),
+                    run::toString);
+        }
+        double expected = json.at("/runs/0/p50").asDouble() / json.at("/runs/1/p50").asDouble();
+        assertEquals(Math.round(expected * 100) / 100.0, json.at("/ratio/p50").asDouble(), 0.001, run::toString);
+        ForgeCliUsageTest.usageError("--isolation: 'process' is given twice", "bench", js, "--isolation", "process,process");
+        ForgeCliUsageTest.usageError("--isolation: give one of process or in-process", "run", js, "--isolation",
+                "process,in-process");
     }
 
     @Test

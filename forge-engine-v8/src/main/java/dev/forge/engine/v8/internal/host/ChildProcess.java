@@ -31,6 +31,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,7 +60,8 @@ final class ChildProcess {
     final CompletableFuture<Death> death = new CompletableFuture<>();
     /** Isolates running a turn here now (whom a death blames), with what each turn may grow the process by. */
     private final Map<IsolateLink, Turn> active = new ConcurrentHashMap<>();
-    private final BlockingQueue<Lane> lanes = new ArrayBlockingQueue<>(256);
+    /** Free lanes, the most recently used first: its thread in the child is likely still polling it. */
+    private final LinkedBlockingDeque<Lane> lanes = new LinkedBlockingDeque<>();
     private final List<Lane> allLanes = new ArrayList<>();
     private final BlockingQueue<byte[]> control = new ArrayBlockingQueue<>(CONTROL_QUEUE);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -207,10 +209,10 @@ final class ChildProcess {
         if (d != null) {
             throw new LinkDied(d);
         }
-        Lane lane = lanes.poll();
+        Lane lane = lanes.pollFirst();
         if (lane == null) {
             try {
-                lane = lanes.poll(10, TimeUnit.SECONDS);
+                lane = lanes.pollFirst(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -224,7 +226,7 @@ final class ChildProcess {
 
     void release(Lane lane, IsolateLink link) {
         active.remove(link);
-        lanes.offer(lane);
+        lanes.offerFirst(lane);
     }
 
     /** The isolates running a turn here now. */
