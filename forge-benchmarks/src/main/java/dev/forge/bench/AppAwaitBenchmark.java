@@ -1,6 +1,8 @@
 package dev.forge.bench;
 
+import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.InMemoryDatastore;
 import dev.forge.Outcome;
 import dev.forge.Script;
@@ -52,7 +54,8 @@ public class AppAwaitBenchmark {
     public void setUp() {
         InMemoryDatastore datastore = new InMemoryDatastore();
         datastore.set("bench", "limit", "{\"max\":0.04}", null).toCompletableFuture().join();
-        forge = Forge.builder().datastore(datastore).build();
+        forge = Forge.builder().datastore(datastore)
+                .engineOptions(EngineOptions.builder().isolation(Isolation.IN_PROCESS).build()).build();
         forge.load(Script.of("bench", "script", ScriptKind.SCRIPT, SCRIPT));
         forge.load(Script.of("bench", "app", ScriptKind.APP, APP));
         Outcome s = script();

@@ -6,6 +6,7 @@ import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.Outcome;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
@@ -61,7 +62,7 @@ public class ColdStartBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         forge = Forge.builder()
-                .engineOptions(EngineOptions.builder().maxIsolates(MAX_ISOLATES).build())
+                .engineOptions(EngineOptions.builder().maxIsolates(MAX_ISOLATES).isolation(Isolation.IN_PROCESS).build())
                 .build();
         Outcome first = forge();
         if (!first.isOk()) {

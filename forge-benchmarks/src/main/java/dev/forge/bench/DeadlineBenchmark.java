@@ -5,7 +5,9 @@ import com.caoccao.javet.exceptions.JavetTerminatedException;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.values.reference.V8ValueFunction;
+import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.Invocation;
 import dev.forge.Outcome;
 import dev.forge.Script;
@@ -69,7 +71,7 @@ public class DeadlineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        forge = Forge.builder().build();
+        forge = Forge.builder().engineOptions(EngineOptions.builder().isolation(Isolation.IN_PROCESS).build()).build();
         startHangGuard();
         forge.load(Script.of("bench", "warm", ScriptKind.SCRIPT, "function main(d){ return d; }"));
         if (!forge.invoke("bench/warm", "{}").isOk()) {

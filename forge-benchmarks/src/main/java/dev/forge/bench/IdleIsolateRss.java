@@ -4,6 +4,7 @@ import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.Outcome;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
@@ -69,7 +70,7 @@ public final class IdleIsolateRss {
 
     private static void forge() throws Exception {
         try (Forge forge = Forge.builder()
-                .engineOptions(EngineOptions.builder().maxIsolates(N + WARMUP + 16).build())
+                .engineOptions(EngineOptions.builder().maxIsolates(N + WARMUP + 16).isolation(Isolation.IN_PROCESS).build())
                 .build()) {
             for (int i = 0; i < WARMUP; i++) {
                 invoke(forge, "warm/" + i);

@@ -1,6 +1,8 @@
 package dev.forge.bench;
 
+import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.InMemoryDatastore;
 import dev.forge.Invocation;
 import dev.forge.Outcome;
@@ -33,7 +35,8 @@ public final class InFlightMemory {
 
     public static void main(String[] args) throws Exception {
         InMemoryDatastore datastore = new InMemoryDatastore();
-        try (Forge forge = Forge.builder().datastore(datastore).build()) {
+        try (Forge forge = Forge.builder().datastore(datastore)
+                .engineOptions(EngineOptions.builder().isolation(Isolation.IN_PROCESS).build()).build()) {
             forge.load(Script.of("bench", "wait.js", ScriptKind.APP, """
                     async function main(data) {
                       const calls = await datastore.incr('started');

@@ -2,6 +2,7 @@ package dev.forge.bench;
 
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.ivr.Component;
 import dev.forge.ivr.ControlOptions;
 import dev.forge.ivr.IvrClient;
@@ -94,7 +95,7 @@ public final class IvrSessionMemory {
         ConcurrentLinkedQueue<Object> keep = new ConcurrentLinkedQueue<>();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         Forge forge = mode.equals("voice") ? Forge.builder().engineOptions(EngineOptions.builder().threads(2)
-                .appInFlight(100_000).queuePerScript(100_000).build()).build() : null;
+                .appInFlight(100_000).queuePerScript(100_000).isolation(Isolation.IN_PROCESS).build()).build() : null;
         if (forge != null) {
             forge.load(Forge.voiceScript("bench", "hold", """
                     async function main(data, ctx) {

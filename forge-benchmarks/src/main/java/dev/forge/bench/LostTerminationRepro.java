@@ -3,7 +3,9 @@ package dev.forge.bench;
 import com.caoccao.javet.exceptions.JavetTerminatedException;
 import com.caoccao.javet.interop.V8Host;
 import com.caoccao.javet.interop.V8Runtime;
+import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.Invocation;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
@@ -33,7 +35,8 @@ public final class LostTerminationRepro {
     }
 
     public static void main(String[] args) throws Exception {
-        try (Forge forge = Forge.builder().build()) {
+        try (Forge forge = Forge.builder()
+                .engineOptions(EngineOptions.builder().isolation(Isolation.IN_PROCESS).build()).build()) {
             forge.load(Script.of("repro", "warm", ScriptKind.SCRIPT, "function main(d){ return d; }"));
             forge.invoke("repro/warm", "{}"); // V8 initialised: later builds take milliseconds, not hundreds
             rawJavet();

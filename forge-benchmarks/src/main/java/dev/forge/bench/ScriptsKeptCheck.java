@@ -2,6 +2,7 @@ package dev.forge.bench;
 
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.Isolation;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
 
@@ -21,7 +22,8 @@ public final class ScriptsKeptCheck {
     }
 
     public static void main(String[] args) {
-        try (Forge forge = Forge.builder().engineOptions(EngineOptions.builder().maxIsolates(32).build()).build()) {
+        try (Forge forge = Forge.builder().engineOptions(EngineOptions.builder().maxIsolates(32)
+                .isolation(Isolation.IN_PROCESS).build()).build()) {
             for (int i = 1; i <= SCRIPTS; i++) {
                 String id = "kept/s" + i;
                 forge.load(Script.of(id, "kept", "route", ScriptKind.SCRIPT, "// " + i + "\n" + Routing.SCRIPT));

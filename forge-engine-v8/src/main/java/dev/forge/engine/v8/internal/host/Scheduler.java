@@ -660,7 +660,9 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
         slot.consoleLines = 0;
         int inv = ++slot.lastInv;
         call.inv = inv;
-        slot.calls.put(inv, call);
+        if (slot.script.tracked) {
+            slot.calls.put(inv, call);
+        }
         String forget = slot.takeForgettable();
         long turn = beginTurn(slot, call.stretchDeadline(now), call);
         String result;
@@ -689,7 +691,9 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             }
             return;
         }
-        slot.calls.remove(inv, call);
+        if (slot.script.tracked) {
+            slot.calls.remove(inv, call);
+        }
         settled(call, result, true);
     }
 
@@ -799,11 +803,10 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
         return turn;
     }
 
+    /** Ends the watch; a watchdog that raced with it may still ask V8 to end this turn, which is checked there. */
     private void endTurn(Slot slot) {
-        synchronized (slot.watchLock) {
-            slot.deadline = 0;
-            slot.current = null;
-        }
+        slot.deadline = 0;
+        slot.current = null;
     }
 
     @Override

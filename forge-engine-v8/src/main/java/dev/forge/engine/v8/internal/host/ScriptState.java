@@ -50,6 +50,11 @@ final class ScriptState {
     final Bindings bindings;
     final int maxSlots;
     final Logger consoleLog;
+    /**
+     * Whether its invocations can ask the host for anything while they run (an App, or a script with
+     * bindings): only then is each one entered in its isolate's record. A plain Script's cannot.
+     */
+    final boolean tracked;
 
     final ArrayDeque<Call> queue = new ArrayDeque<>();
     final List<Slot> slots = new ArrayList<>(1);
@@ -70,6 +75,7 @@ final class ScriptState {
         }
         this.app = script.kind() != ScriptKind.SCRIPT;
         this.maxSlots = app ? 1 : options.concurrencyPerScript();
+        this.tracked = app || bindings != null;
         ObjectNode o = Json.object();
         o.put("app", app);
         o.put("driver", script.kind() == ScriptKind.DRIVER);

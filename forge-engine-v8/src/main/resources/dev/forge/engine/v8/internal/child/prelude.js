@@ -454,8 +454,10 @@
     // --- host operations: each returns a promise settled when Java delivers the result -------------
     let currentInv = 0;
     let nextOp = 0;
-    // invocations started and not yet settled or forgotten: only these may ask the host for anything
+    // an App's invocations started and not yet settled or forgotten: only these may ask the host for anything
+    // (a Script runs one invocation at a time: the one in currentInv while scriptRunning)
     const live = ObjectCreate(null);
+    let scriptRunning = false;
     const ops = ObjectCreate(null);
     const timers = ObjectCreate(null);
 
@@ -470,7 +472,7 @@
     }
 
     function requireLive(kind, inv) {
-      if (live[inv] !== true) {
+      if (isApp ? live[inv] !== true : !scriptRunning || inv !== currentInv) {
         throw new ErrorCtor(inv === 0
             ? kind + ': host operations need a running invocation; call them from main, not from the top level of the script'
             : kind + ': the invocation has ended');
@@ -779,6 +781,23 @@
       } else if (typeof main !== 'function') {
         throw new ErrorCtor('the script defines no main function; write function main(data) { ... return data; }');
       }
+      function runScript(inv, a, data) {
+        scriptRunning = true;
+        let result;
+        try {
+          result = custom !== null ? custom(a, data, inv) : a === '' ? main(data) : callExport(main, a, data);
+        } catch (e) {
+          return encodeThrown(e);
+        } finally {
+          scriptRunning = false;
+        }
+        if (isThenable(result)) {
+          return encodeThrown(new TypeErrorCtor('main returned a Promise, but a Script is synchronous; '
+              + 'make it an App (type app) to use promises'));
+        }
+        return encodeReturn(result);
+      }
+
       return function entry(mode, inv, a, b) {
         if (mode === MODE_DELIVER) {
           deliver(inv, a, b);
@@ -796,6 +815,9 @@
         } catch (e) {
           return TAG_BAD_DATA + e.message;
         }
+        if (!isApp) {
+          return runScript(inv, a, data);
+        }
         live[inv] = true;
         let result;
         try {
@@ -807,11 +829,6 @@
         if (!isThenable(result)) {
           delete live[inv];
           return encodeReturn(result);
-        }
-        if (!isApp) {
-          delete live[inv];
-          return encodeThrown(new TypeErrorCtor('main returned a Promise, but a Script is synchronous; '
-              + 'make it an App (type app) to use promises'));
         }
         ReflectApply(PromiseThen, ReflectApply(PromiseResolve, PromiseCtor, [result]), [
           function (value) {
