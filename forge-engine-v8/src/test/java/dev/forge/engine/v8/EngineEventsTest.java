@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Operators see every containment: a timeout, a memory kill, an overrun and a process crash with its
@@ -90,17 +91,29 @@ class EngineEventsTest {
 
     @Test
     void anOverrunIsLoggedWithTheKillOfItsProcess() {
-        EngineStats before = forge.stats();
-        assertInstanceOf(Outcome.TimedOut.class,
-                run("t-stuck", "const a = []; a[2 ** 32 - 2] = 1; return a.indexOf(5);", "call-stuck"));
-        once("overrun:", "t-stuck", "call-stuck");
-        assertTrue(warnings("overrun:").get(0).message().contains("its isolate process was killed"));
-        once("quarantine:", "t-stuck", null);
-        EngineStats after = forge.stats();
-        assertEquals(before.overruns() + 1, after.overruns());
-        assertEquals(before.processCrashes() + 1, after.processCrashes());
-        assertEquals(before.quarantines() + 1, after.quarantines());
-        assertEquals(1, warnings("process:").size(), CapturedLogs.events()::toString);
+        // indexOf on a sparse array of length 2^32 - 1 almost always ignores V8's interrupt; now and then V8
+        // takes it anyway, so up to five tenants try until one overruns
+        for (int attempt = 0; attempt < 5; attempt++) {
+            CapturedLogs.clear();
+            EngineStats before = forge.stats();
+            String tenant = "t-stuck-" + attempt;
+            String callId = "call-stuck-" + attempt;
+            assertInstanceOf(Outcome.TimedOut.class,
+                    run(tenant, "const a = []; a[2 ** 32 - 2] = 1; return a.indexOf(5);", callId));
+            EngineStats after = forge.stats();
+            if (after.overruns() == before.overruns()) {
+                continue;
+            }
+            once("overrun:", tenant, callId);
+            assertTrue(warnings("overrun:").get(0).message().contains("its isolate process was killed"));
+            once("quarantine:", tenant, null);
+            assertEquals(before.overruns() + 1, after.overruns());
+            assertEquals(before.processCrashes() + 1, after.processCrashes());
+            assertEquals(before.quarantines() + 1, after.quarantines());
+            assertEquals(1, warnings("process:").size(), CapturedLogs.events()::toString);
+            return;
+        }
+        fail("five calls of a built-in that ignores termination never overran: " + forge.stats());
     }
 
     @Test

@@ -75,23 +75,28 @@ class EngineSchedulingTest {
                 .limits(new Limits(Duration.ofSeconds(5), Limits.DEFAULT_HEAP_BYTES))
                 .engineOptions(EngineOptions.builder().isolation(Isolation.IN_PROCESS).threads(1).callerRuns(false).build())
                 .build()) {
-            Script stuck = forge.load(Script.of("stuck", "stuck.js", ScriptKind.APP,
-                    "async function main(d) { await datastore.set('started', true);"
-                            + " const a = []; a[2 ** 32 - 2] = 1; return a.indexOf(5); }"));
             Script quick = forge.load(Script.of("fine", "quick.js", ScriptKind.SCRIPT, "function main(d) { return d; }"));
-            CompletableFuture<Outcome> stuckCall = forge.invokeAsync(Invocation.builder(stuck.id()).data("{}")
-                    .timeout(Duration.ofMillis(300)).build());
-            while (datastore.get("stuck", "started").toCompletableFuture().get().isEmpty()) {
-                assertFalse(stuckCall.isDone(), () -> "ended before it started: " + stuckCall.join().toJson());
-                Thread.onSpinWait();
+            // indexOf on a sparse array almost always ignores V8's interrupt; now and then V8 takes it anyway,
+            // so up to five calls try until one leaves its thread behind
+            for (int attempt = 0; attempt < 5 && forge.stats().overruns() == 0; attempt++) {
+                String flag = "started-" + attempt;
+                Script stuck = forge.load(Script.of("stuck", "stuck" + attempt + ".js", ScriptKind.APP,
+                        "async function main(d) { await datastore.set('" + flag + "', true);"
+                                + " const a = []; a[2 ** 32 - 2] = 1; return a.indexOf(5); }"));
+                CompletableFuture<Outcome> stuckCall = forge.invokeAsync(Invocation.builder(stuck.id()).data("{}")
+                        .timeout(Duration.ofMillis(300)).build());
+                while (datastore.get("stuck", flag).toCompletableFuture().get().isEmpty()) {
+                    assertFalse(stuckCall.isDone(), () -> "ended before it started: " + stuckCall.join().toJson());
+                    Thread.onSpinWait();
+                }
+                // the engine's only thread is now inside indexOf
+                CompletableFuture<Outcome> after = forge.invokeAsync(Invocation.builder(quick.id()).data("{}").build());
+                Outcome o = stuckCall.get(10, TimeUnit.SECONDS);
+                assertInstanceOf(Outcome.TimedOut.class, o, o.toJson());
+                // answered on the thread that replaced the one left behind (or on the same one, if V8 let go)
+                Outcome next = after.get(10, TimeUnit.SECONDS);
+                assertTrue(next.isOk(), next.toJson());
             }
-            // the engine's only thread is now inside indexOf, which never looks at V8's interrupt
-            CompletableFuture<Outcome> after = forge.invokeAsync(Invocation.builder(quick.id()).data("{}").build());
-            Outcome o = stuckCall.get(10, TimeUnit.SECONDS);
-            assertInstanceOf(Outcome.TimedOut.class, o, o.toJson());
-            // answered on the thread that replaced the one left behind
-            Outcome next = after.get(10, TimeUnit.SECONDS);
-            assertTrue(next.isOk(), next.toJson());
             assertEquals(1, forge.stats().overruns(), forge.stats().toString());
             assertEquals("in-process", forge.stats().isolation());
         }

@@ -29,8 +29,10 @@ import java.util.regex.Pattern;
  *
  * <p>Tenants are spread over {@code processes} shared children by a hash of their name. A tenant whose
  * script was running when a child died (and so may have caused it) is quarantined: for a while its scripts
- * run in a child of its own, restarted with a growing backoff if it crashes again, so that a crash loop
- * costs only that tenant. {@code spares} children are kept started and ready, so that a dead child is
+ * run in a child apart from the shared ones, and after a further crash they are refused for a growing
+ * backoff, so that a crash loop costs only that tenant. Quarantined tenants get children of their own up to
+ * {@code max(4, 2 * processes)} of them, then share those: many crashing tenants cannot make the engine
+ * start many processes. {@code spares} children are kept started and ready, so that a dead child is
  * replaced at once. A monitor thread reads every child's resident memory from /proc and kills a child past
  * its ceiling, or that grows during its turns by more than their scripts' limits plus {@link #TURN_ROOM_BYTES}
  * (so that even what V8 allocates inside a built-in that ignores termination is bounded from outside, to
@@ -95,6 +97,8 @@ final class Supervisor implements AutoCloseable {
     private final Thread monitor;
     private final Object lock = new Object();
     private final Position[] shared;
+    /** Children kept for quarantined tenants: a bounded number, so that many crashing tenants cannot start many. */
+    private final Position[] isolated;
     private final ArrayDeque<CompletableFuture<ChildProcess>> spares = new ArrayDeque<>();
     private final Map<String, Quarantine> quarantines = new HashMap<>();
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
@@ -108,8 +112,9 @@ final class Supervisor implements AutoCloseable {
         long launchedNanos;
     }
 
+    /** A quarantined tenant: which of the isolated positions runs it, and its crashes. */
     private static final class Quarantine {
-        CompletableFuture<ChildProcess> child;
+        int position;
         int crashes;
         long backoffUntil;
         long until;
@@ -124,11 +129,15 @@ final class Supervisor implements AutoCloseable {
         this.launcherThread = Executors.newSingleThreadExecutor(r -> daemon(r, "forge-v8-" + engineId + "-launcher"));
         this.handshakes = Executors.newCachedThreadPool(r -> daemon(r, "forge-v8-" + engineId + "-start"));
         this.shared = new Position[options.processes()];
+        this.isolated = new Position[Math.max(4, 2 * options.processes())];
         synchronized (lock) {
             for (int i = 0; i < shared.length; i++) {
                 shared[i] = new Position();
                 shared[i].child = launch();
                 shared[i].launchedNanos = System.nanoTime();
+            }
+            for (int i = 0; i < isolated.length; i++) {
+                isolated[i] = new Position();
             }
             for (int i = 0; i < options.spares(); i++) {
                 spares.add(launch());
@@ -187,22 +196,22 @@ final class Supervisor implements AutoCloseable {
             long now = System.nanoTime();
             Quarantine q = quarantines.get(tenant);
             if (q != null && now - q.until >= 0) {
-                quarantines.remove(tenant);
-                retire(q.child);
+                release(tenant, q);
                 q = null;
             }
             if (q != null) {
-                if (q.child != null && usable(q.child)) {
-                    f = q.child;
-                } else if (now - q.backoffUntil < 0) {
+                Position p = isolated[q.position];
+                if (now - q.backoffUntil < 0) {
                     throw new Unavailable("tenant '" + tenant + "' is quarantined after " + q.crashes + " crash"
                             + (q.crashes == 1 ? "" : "es") + " of its isolate process; its scripts run again in "
                             + TimeUnit.NANOSECONDS.toMillis(q.backoffUntil - now) + " ms", true, false);
-                } else {
-                    q.child = takeSpare();
-                    f = q.child;
-                    f.thenAccept(c -> c.tenant = tenant);
                 }
+                if (p.child == null || !usable(p.child)) {
+                    p.child = takeSpare();
+                    p.launchedNanos = now;
+                    p.child.thenAccept(c -> c.tenant = tenant);
+                }
+                f = p.child;
             } else {
                 Position s = shared[Math.floorMod(tenant.hashCode(), shared.length)];
                 if (!usable(s.child) && now - s.launchedNanos > RELAUNCH_NANOS) {
@@ -353,26 +362,25 @@ final class Supervisor implements AutoCloseable {
                 }
             }
             spares.removeIf(f -> is(f, child));
-            for (Quarantine q : quarantines.values()) {
-                if (q.child != null && is(q.child, child)) {
-                    q.child = null;
-                    if (death.kind() != Death.Kind.CLOSED) {
-                        q.crashes++;
-                        q.backoffUntil = now + backoff(q.crashes);
-                        q.until = now + QUARANTINE_NANOS;
-                    }
+            for (Position p : isolated) {
+                if (p.child != null && is(p.child, child)) {
+                    p.child = null;
                 }
             }
             if (!closed) {
                 for (String tenant : blamed) {
-                    if (!quarantines.containsKey(tenant)) {
-                        Quarantine q = new Quarantine();
-                        q.crashes = 1;
+                    Quarantine q = quarantines.get(tenant);
+                    if (q == null) {
+                        q = new Quarantine();
+                        q.position = leastUsedPosition();
                         q.backoffUntil = now;
-                        q.until = now + QUARANTINE_NANOS;
                         quarantines.put(tenant, q);
                         quarantinedNow.add(tenant);
+                    } else {
+                        q.backoffUntil = now + backoff(q.crashes + 1);
                     }
+                    q.crashes++;
+                    q.until = now + QUARANTINE_NANOS;
                 }
             }
         }
@@ -384,6 +392,34 @@ final class Supervisor implements AutoCloseable {
         if (l != null) {
             l.processDied(child, death);
         }
+    }
+
+    /** The isolated position with the fewest quarantined tenants. */
+    private int leastUsedPosition() {
+        int[] count = new int[isolated.length];
+        for (Quarantine q : quarantines.values()) {
+            count[q.position]++;
+        }
+        int best = 0;
+        for (int i = 1; i < count.length; i++) {
+            if (count[i] < count[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** {@code tenant}'s quarantine is over: it runs in the shared children again; an emptied child retires. */
+    private void release(String tenant, Quarantine q) {
+        quarantines.remove(tenant);
+        for (Quarantine other : quarantines.values()) {
+            if (other.position == q.position) {
+                return;
+            }
+        }
+        Position p = isolated[q.position];
+        retire(p.child);
+        p.child = null;
     }
 
     private static boolean is(CompletableFuture<ChildProcess> f, ChildProcess child) {
