@@ -51,10 +51,16 @@ class EngineEventsTest {
         CapturedLogs.clear();
     }
 
+    /** Runs with the Forge's 300 ms deadline: for the cases meant to time out. */
     private static Outcome run(String tenant, String body, String callId) {
+        return run(tenant, body, callId, Duration.ofMillis(300));
+    }
+
+    private static Outcome run(String tenant, String body, String callId, Duration timeout) {
         Script s = forge.load(Script.of(tenant, "events.js", ScriptKind.SCRIPT,
                 "/* " + SECRET + " */ function main(d) { " + body + " }"));
-        return forge.invoke(Invocation.builder(s.id()).data("{\"secret\":\"" + SECRET + "\"}").callId(callId).build());
+        return forge.invoke(Invocation.builder(s.id()).data("{\"secret\":\"" + SECRET + "\"}").callId(callId)
+                .timeout(timeout).build());
     }
 
     private static List<CapturedLogs.Event> warnings(String prefix) {
@@ -83,7 +89,7 @@ class EngineEventsTest {
     @Test
     void aMemoryKillIsLoggedOnceAndCounted() {
         long before = forge.stats().memoryKills();
-        Outcome o = run("t-heap", "const a = []; for (;;) a.push(new Array(1e5).fill(1));", "call-heap");
+        Outcome o = run("t-heap", "const a = []; for (;;) a.push(new Array(1e5).fill(1));", "call-heap", Duration.ofSeconds(10));
         assertEquals("memory", ((Outcome.Failed) o).error().kind().id(), o.toJson());
         once("memory:", "t-heap", "call-heap");
         assertEquals(before + 1, forge.stats().memoryKills());
@@ -119,7 +125,7 @@ class EngineEventsTest {
     @Test
     void aCrashIsLoggedWithItsQuarantine() {
         EngineStats before = forge.stats();
-        Outcome o = run("t-split", "'a'.repeat(2 ** 28).split(''); return d;", "call-split");
+        Outcome o = run("t-split", "'a'.repeat(2 ** 28).split(''); return d;", "call-split", Duration.ofSeconds(10));
         assertEquals("memory", ((Outcome.Failed) o).error().kind().id(), o.toJson());
         List<CapturedLogs.Event> process = warnings("process:");
         assertEquals(1, process.size(), CapturedLogs.events()::toString);

@@ -66,7 +66,8 @@ class HostileCorpusTest {
         Script script = forge.load(c.script("corpus-" + c.name()));
         memory.reset();
         long before = ChildMemory.largestNow();
-        Outcome outcome = forge.invoke(Invocation.builder(script.id()).data("{\"routing\":{}}").callId(c.name()).build());
+        Outcome outcome = forge.invoke(Invocation.builder(script.id()).data("{\"routing\":{}}").callId(c.name())
+                .timeout(c.timeout()).build());
         long peak = memory.peakBytes();
         assertTrue(c.contained(outcome), c.group() + " / " + c.name() + ": expected " + c.expect() + ", got "
                 + outcome.toJson());

@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * Scripts written to hurt the engine, one class of attack per group, each with the outcome containment must
  * give it. Shared by the engine's tests and the soak benchmark (through this module's test-jar).
  *
- * <p>Every case runs with a 1 s deadline and the default 100 MiB memory limit unless it says otherwise.
+ * <p>Every case runs with the default 100 MiB memory limit unless it says otherwise, and the deadline its
+ * {@link Case#timeout()} gives.
  */
 public final class HostileCorpus {
 
@@ -60,6 +61,15 @@ public final class HostileCorpus {
             String main = kind == ScriptKind.APP ? "async function main(d) { " : "function main(d) { ";
             Script s = Script.of(tenant, name + ".js", kind, main + body + " }");
             return memory == 0 ? s : s.withLimits(new Limits(LIMITS.timeout(), memory));
+        }
+
+        /**
+         * The deadline to give it: 1 s for the cases meant to time out (or that may), 10 s for the rest, which
+         * end long before unless the machine is very busy, and then must still end as expected.
+         */
+        public java.time.Duration timeout() {
+            return expect == Expect.TIMEOUT || expect == Expect.TIMEOUT_OR_MEMORY ? LIMITS.timeout()
+                    : java.time.Duration.ofSeconds(10);
         }
 
         /** Whether {@code outcome} is what containment must give this case. */

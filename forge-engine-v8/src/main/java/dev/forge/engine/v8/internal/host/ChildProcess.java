@@ -84,7 +84,7 @@ final class ChildProcess {
 
     /** A turn that ran this much longer than every other may be blamed alone for what happened. */
     private static final int OUTLIER_FACTOR = 10;
-    private static final long OUTLIER_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long OUTLIER_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** One lane and the frame it writes with. */
     static final class Lane {
@@ -235,7 +235,7 @@ final class ChildProcess {
     }
 
     /**
-     * The isolate whose turn has run at least 10 ms and ten times longer than any other running here, or
+     * The isolate whose turn has run at least 1 ms and ten times longer than any other running here, or
      * null. When a process dies of something that names no isolate (a fatal V8 error, memory seen from
      * outside), such a turn is the one to blame: the quick turns beside it are bystanders. Scripts that
      * crash a process spend a while allocating or looping; a routing call takes microseconds.

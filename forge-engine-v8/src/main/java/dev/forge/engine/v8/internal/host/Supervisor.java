@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * Starts, watches, kills and replaces the isolate processes of one engine.
  *
  * <p>Tenants are spread over {@code processes} shared children by a hash of their name. A tenant whose
- * script was running when a child died (and so may have caused it) is quarantined: for a while its scripts
+ * script caused a child's death (or, when the cause cannot be told apart from the turns beside it, that was a
+ * suspect twice within the quarantine period) is quarantined: for a while its scripts
  * run in a child apart from the shared ones, and after a further crash they are refused for a growing
  * backoff, so that a crash loop costs only that tenant. Quarantined tenants get children of their own up to
  * {@code max(4, 2 * processes)} of them, then share those: many crashing tenants cannot make the engine
@@ -101,6 +102,8 @@ final class Supervisor implements AutoCloseable {
     private final Position[] isolated;
     private final ArrayDeque<CompletableFuture<ChildProcess>> spares = new ArrayDeque<>();
     private final Map<String, Quarantine> quarantines = new HashMap<>();
+    /** Tenants that were suspects (not known culprits) of a death, and when: a second time quarantines them. */
+    private final Map<String, Long> strikes = new HashMap<>();
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Listener listener;
@@ -370,13 +373,17 @@ final class Supervisor implements AutoCloseable {
             if (!closed) {
                 for (String tenant : blamed) {
                     Quarantine q = quarantines.get(tenant);
+                    if (q == null && death.culprits() == null && !struck(tenant, now)) {
+                        continue;
+                    }
                     if (q == null) {
                         q = new Quarantine();
                         q.position = leastUsedPosition();
                         q.backoffUntil = now;
                         quarantines.put(tenant, q);
                         quarantinedNow.add(tenant);
-                    } else {
+                    } else if (death.culprits() != null) {
+                        // only a known culprit backs off: a suspect beside another crashing tenant just runs again
                         q.backoffUntil = now + backoff(q.crashes + 1);
                     }
                     q.crashes++;
@@ -392,6 +399,19 @@ final class Supervisor implements AutoCloseable {
         if (l != null) {
             l.processDied(child, death);
         }
+    }
+
+    /**
+     * Records that {@code tenant} was one of several suspects of a death; true if it already was within the
+     * quarantine period. A known culprit is quarantined at once; a suspect only when it is one again, so that
+     * a bystander that happened to run beside a crash is not sent to live among crashing tenants.
+     */
+    private boolean struck(String tenant, long now) {
+        Long before = strikes.put(tenant, now);
+        if (strikes.size() > 10_000) {
+            strikes.values().removeIf(t -> now - t > QUARANTINE_NANOS);
+        }
+        return before != null && now - before < QUARANTINE_NANOS;
     }
 
     /** The isolated position with the fewest quarantined tenants. */

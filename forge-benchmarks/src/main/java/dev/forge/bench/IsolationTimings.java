@@ -1,0 +1,194 @@
+package dev.forge.bench;
+
+import dev.forge.EngineOptions;
+import dev.forge.Forge;
+import dev.forge.Invocation;
+import dev.forge.Isolation;
+import dev.forge.Outcome;
+import dev.forge.Script;
+import dev.forge.ScriptKind;
+import dev.forge.testkit.internal.LatencySummary;
+
+import java.io.File;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What isolate processes cost outside the hot path, each isolation side by side:
+ * <ul>
+ *   <li>{@code first}: a fresh JVM builds Forge, loads the routing script and makes its first call; each
+ *       of N fresh JVMs per isolation prints how long each step took, and the first call against the warm
+ *       calls that follow it;</li>
+ *   <li>{@code cold}: in a warm engine, a new script's {@code load} (its first isolate and code cache) and its
+ *       first call, and a script put straight into the store, whose first call builds the isolate;</li>
+ *   <li>{@code replace}: a script crashes its isolate process (a fatal V8 size error); how long until that
+ *       call is answered, how long the next call of another tenant on the same process takes (the spare has
+ *       taken its place), and how long until the engine has its spare again.</li>
+ * </ul>
+ *
+ * <pre>java -cp forge-benchmarks/target/benchmarks.jar dev.forge.bench.IsolationTimings first|cold|replace</pre>
+ */
+public final class IsolationTimings {
+
+    private IsolationTimings() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "first";
+        switch (mode) {
+            case "first" -> first(args.length > 1 ? Integer.parseInt(args[1]) : 10);
+            case "first-child" -> firstChild(Isolation.parse(args[1]));
+            case "cold" -> cold(args.length > 1 ? Integer.parseInt(args[1]) : 200);
+            case "replace" -> replace(args.length > 1 ? Integer.parseInt(args[1]) : 20);
+            default -> throw new IllegalArgumentException("mode: first, cold or replace, got " + mode);
+        }
+    }
+
+    // ---- first call of a fresh process ------------------------------------------------------------------
+
+    private static void first(int runs) throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        String cp = System.getProperty("java.class.path");
+        for (Isolation isolation : Isolation.values()) {
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                Process p = new ProcessBuilder(java, "-cp", cp, IsolationTimings.class.getName(), "first-child",
+                        isolation.id()).redirectErrorStream(false).start();
+                String out = new String(p.getInputStream().readAllBytes()).strip();
+                p.waitFor();
+                lines.add(out);
+            }
+            System.out.println("== " + isolation.id() + ": JVM start to Forge built, load, first call, warm p50 (ms)");
+            lines.forEach(System.out::println);
+            double[][] cols = new double[5][runs];
+            for (int i = 0; i < runs; i++) {
+                String[] f = lines.get(i).split("\\s+");
+                for (int c = 0; c < 5; c++) {
+                    cols[c][i] = Double.parseDouble(f[c]);
+                }
+            }
+            System.out.printf("median: built %.1f ms after JVM start (build itself %.1f), load %.2f ms, first call %.3f ms,"
+                    + " warm p50 %.3f ms%n", median(cols[0]), median(cols[1]), median(cols[2]), median(cols[3]), median(cols[4]));
+        }
+    }
+
+    /** In a fresh JVM: prints ms since JVM start to built, build, load, first call, warm p50. */
+    private static void firstChild(Isolation isolation) {
+        Instant jvmStart = ProcessHandle.current().info().startInstant().orElseThrow();
+        long t0 = System.nanoTime();
+        try (Forge forge = Forge.builder().engineOptions(EngineOptions.builder().isolation(isolation).build()).build()) {
+            long built = System.nanoTime();
+            double sinceStart = Duration.between(jvmStart, Instant.now()).toNanos() / 1e6;
+            forge.load(Script.of("first", "route.js", ScriptKind.SCRIPT, Routing.SCRIPT));
+            long loaded = System.nanoTime();
+            Outcome o = forge.invoke("first/route.js", Routing.DATA);
+            long first = System.nanoTime();
+            if (!o.isOk()) {
+                throw new IllegalStateException(o.toJson());
+            }
+            long[] warm = new long[1000];
+            for (int i = 0; i < warm.length; i++) {
+                long a = System.nanoTime();
+                forge.invoke("first/route.js", Routing.DATA);
+                warm[i] = System.nanoTime() - a;
+            }
+            Arrays.sort(warm);
+            System.out.printf("%.1f %.1f %.3f %.3f %.3f%n", sinceStart, (built - t0) / 1e6, (loaded - built) / 1e6,
+                    (first - loaded) / 1e6, warm[warm.length / 2] / 1e6);
+        }
+    }
+
+    // ---- a new script in a warm engine -----------------------------------------------------------------
+
+    private static void cold(int scripts) {
+        for (Isolation isolation : Isolation.values()) {
+            try (Forge forge = Forge.builder().engineOptions(EngineOptions.builder().isolation(isolation).maxIsolates(64)
+                    .build()).build()) {
+                forge.load(Script.of("warm", "route.js", ScriptKind.SCRIPT, Routing.SCRIPT));
+                for (int i = 0; i < 200; i++) {
+                    forge.invoke("warm/route.js", Routing.DATA);
+                }
+                long[] load = new long[scripts];
+                long[] firstAfterLoad = new long[scripts];
+                long[] coldCall = new long[scripts];
+                for (int i = 0; i < scripts; i++) {
+                    String source = "// " + isolation + " " + i + "\n" + Routing.SCRIPT;
+                    long a = System.nanoTime();
+                    Script s = forge.load(Script.of("cold" + i % 8, "l" + i + ".js", ScriptKind.SCRIPT, source));
+                    long b = System.nanoTime();
+                    forge.invoke(s.id(), Routing.DATA);
+                    long c = System.nanoTime();
+                    load[i] = (b - a) / 1000;
+                    firstAfterLoad[i] = (c - b) / 1000;
+                    Script put = Script.of("cold" + i % 8, "p" + i + ".js", ScriptKind.SCRIPT, source + "\n// put");
+                    forge.scripts().put(put);
+                    long d = System.nanoTime();
+                    forge.invoke(put.id(), Routing.DATA);
+                    coldCall[i] = (System.nanoTime() - d) / 1000;
+                }
+                System.out.printf("%s, %d new scripts (µs): load %s%n  first call after load %s%n  first call of a script"
+                                + " put straight into the store %s%n", isolation.id(), scripts, summary(load),
+                        summary(firstAfterLoad), summary(coldCall));
+            }
+        }
+    }
+
+    // ---- replacing a crashed process -------------------------------------------------------------------
+
+    private static void replace(int crashes) {
+        try (Forge forge = Forge.builder().engineOptions(EngineOptions.builder().processes(1).spares(1).build()).build()) {
+            Script bystander = forge.load(Script.of("bystander", "route.js", ScriptKind.SCRIPT, Routing.SCRIPT));
+            long[] crashAnswered = new long[crashes];
+            long[] nextCall = new long[crashes];
+            long[] spareBack = new long[crashes];
+            for (int i = 0; i < crashes; i++) {
+                awaitProcesses(forge, 2);
+                forge.invoke(bystander.id(), Routing.DATA);
+                Script bomb = forge.load(Script.of("crasher" + i, "split.js", ScriptKind.SCRIPT,
+                        "function main(d) { 'a'.repeat(2 ** 28).split(''); return d; }"));
+                long a = System.nanoTime();
+                Outcome o = forge.invoke(Invocation.builder(bomb.id()).data("{}").timeout(Duration.ofSeconds(10)).build());
+                long b = System.nanoTime();
+                Outcome next = forge.invoke(bystander.id(), Routing.DATA);
+                long c = System.nanoTime();
+                awaitProcesses(forge, 2);
+                long d = System.nanoTime();
+                if (!next.isOk() || o.isOk()) {
+                    throw new IllegalStateException("crash " + o.toJson() + ", next " + next.toJson());
+                }
+                crashAnswered[i] = (b - a) / 1000;
+                nextCall[i] = (c - b) / 1000;
+                spareBack[i] = (d - b) / 1000;
+            }
+            System.out.printf("%d crashes of the only shared isolate process (µs):%n  the crashing call answered after %s%n"
+                            + "  the next call of another tenant (on the spare that took over, isolate built) %s%n"
+                            + "  until the engine had a spare again %s%n  %s%n", crashes, summary(crashAnswered),
+                    summary(nextCall), summary(spareBack), forge.stats());
+        }
+    }
+
+    private static void awaitProcesses(Forge forge, int n) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (forge.stats().processes() < n && System.nanoTime() - until < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    private static String summary(long[] micros) {
+        long[] sorted = micros.clone();
+        Arrays.sort(sorted);
+        LatencySummary s = LatencySummary.ofSorted(sorted);
+        return "p50 " + s.p50() + ", p90 " + s.p90() + ", max " + s.max();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
