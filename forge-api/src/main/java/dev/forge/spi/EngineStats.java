@@ -21,9 +21,11 @@ package dev.forge.spi;
  *                         supervisor), replaced since
  * @param quarantines      times a tenant was moved to a process of its own after its script crashed one
  * @param retries          invocations of other scripts caught in a crashed process and run again elsewhere
+ * @param protocolKills    isolate processes killed because they broke the protocol: a forged request (an
+ *                         invocation never dispatched to them, or ended), a malformed or oversized frame, a flood
  */
 public record EngineStats(int liveIsolates, int busyIsolates, int queued, long isolatesBuilt, long isolatesRebuilt,
                           long isolatesEvicted, int threads, int scriptsKept, String isolation, int processes,
                           long timeouts, long memoryKills, long overruns, long processCrashes, long quarantines,
-                          long retries) {
+                          long retries, long protocolKills) {
 }

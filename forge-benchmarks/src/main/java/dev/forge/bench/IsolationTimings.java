@@ -28,10 +28,13 @@ import java.util.concurrent.locks.LockSupport;
  *       first call, and a script put straight into the store, whose first call builds the isolate;</li>
  *   <li>{@code replace}: a script crashes its isolate process (a fatal V8 size error); how long until that
  *       call is answered, how long the next call of another tenant on the same process takes (the spare has
- *       taken its place), and how long until the engine has its spare again.</li>
+ *       taken its place), and how long until the engine has its spare again;</li>
+ *   <li>{@code deadline}: how late past a 100 ms deadline a call is answered, for an endless loop (V8 takes
+ *       the interrupt) and for {@code indexOf} on a sparse array (it does not: the process is killed after the
+ *       kill grace), to the caller of {@code invoke} (whose thread runs the turn) and to an asynchronous caller.</li>
  * </ul>
  *
- * <pre>java -cp forge-benchmarks/target/benchmarks.jar dev.forge.bench.IsolationTimings first|cold|replace</pre>
+ * <pre>java -cp forge-benchmarks/target/benchmarks.jar dev.forge.bench.IsolationTimings first|cold|replace|deadline</pre>
  */
 public final class IsolationTimings {
 
@@ -45,6 +48,7 @@ public final class IsolationTimings {
             case "first-child" -> firstChild(Isolation.parse(args[1]));
             case "cold" -> cold(args.length > 1 ? Integer.parseInt(args[1]) : 200);
             case "replace" -> replace(args.length > 1 ? Integer.parseInt(args[1]) : 20);
+            case "deadline" -> deadline(args.length > 1 ? Integer.parseInt(args[1]) : 30);
             default -> throw new IllegalArgumentException("mode: first, cold or replace, got " + mode);
         }
     }
@@ -169,6 +173,47 @@ public final class IsolationTimings {
                             + "  the next call of another tenant (on the spare that took over, isolate built) %s%n"
                             + "  until the engine had a spare again %s%n  %s%n", crashes, summary(crashAnswered),
                     summary(nextCall), summary(spareBack), forge.stats());
+        }
+    }
+
+    // ---- how late a deadline is answered -----------------------------------------------------------------
+
+    private static void deadline(int calls) throws Exception {
+        Duration deadline = Duration.ofMillis(100);
+        for (Isolation isolation : Isolation.values()) {
+            try (Forge forge = Forge.builder().engineOptions(EngineOptions.builder().isolation(isolation).build()).build()) {
+                String[][] scripts = {{"loop", "function main(d) { for (;;) {} }"},
+                        {"sparse-index-of", "function main(d) { const a = []; a[2 ** 32 - 2] = 1; return a.indexOf(5); }"}};
+                for (String[] s : scripts) {
+                    if (isolation == Isolation.IN_PROCESS && s[0].startsWith("sparse")) {
+                        continue; // each would leave a thread in V8 for minutes
+                    }
+                    long[] sync = new long[calls];
+                    long[] async = new long[calls];
+                    for (int i = 0; i < calls; i++) {
+                        awaitProcesses(forge, isolation == Isolation.PROCESS ? 3 : 0);
+                        Script forSync = forge.load(Script.of("late-sync-" + i, s[0] + ".js", ScriptKind.SCRIPT, s[1]));
+                        Script forAsync = forge.load(Script.of("late-async-" + i, s[0] + ".js", ScriptKind.SCRIPT, s[1]));
+                        long a = System.nanoTime();
+                        Outcome o = forge.invoke(Invocation.builder(forSync.id()).data("{}").timeout(deadline).build());
+                        sync[i] = (System.nanoTime() - a) / 1000 - deadline.toNanos() / 1000;
+                        if (!(o instanceof Outcome.TimedOut)) {
+                            throw new IllegalStateException(o.toJson());
+                        }
+                        awaitProcesses(forge, isolation == Isolation.PROCESS ? 3 : 0);
+                        long b = System.nanoTime();
+                        Outcome later = forge.invokeAsync(Invocation.builder(forAsync.id()).data("{}").timeout(deadline)
+                                .build()).get();
+                        async[i] = (System.nanoTime() - b) / 1000 - deadline.toNanos() / 1000;
+                        if (!(later instanceof Outcome.TimedOut)) {
+                            throw new IllegalStateException(later.toJson());
+                        }
+                    }
+                    System.out.printf("%s, %s, %d calls, past a %d ms deadline (µs): invoke %s; invokeAsync %s%n",
+                            isolation.id(), s[0], calls, deadline.toMillis(), summary(sync), summary(async));
+                }
+                System.out.println("  " + forge.stats());
+            }
         }
     }
 

@@ -55,6 +55,8 @@ final class DemoSummary {
         out.println();
         out.printf(Locale.ROOT, "isolates: %d live, %d built, %d rebuilt after a limit, %d evicted%n",
                 stats.liveIsolates(), stats.isolatesBuilt(), stats.isolatesRebuilt(), stats.isolatesEvicted());
+        out.printf(Locale.ROOT, "isolation: %s, %d isolate processes alive, %d replaced after a crash, %d tenants "
+                + "quarantined%n", stats.isolation(), stats.processes(), stats.processCrashes(), stats.quarantines());
         out.printf(Locale.ROOT, "containment: %d of %d hostile calls stopped at their limit; %d of %d other calls "
                 + "answered by their script%n", hostileContained, hostile, othersAnswered, others);
     }

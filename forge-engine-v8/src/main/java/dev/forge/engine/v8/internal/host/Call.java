@@ -48,6 +48,8 @@ final class Call {
     /** Whether it was run again after the process it ran in died for another script. */
     boolean retried;
     volatile int inv;
+    /** Host operations it started; touched by the thread running its turns. */
+    int started;
     private List<Future<?>> operations;
 
     Call(Script script, Invocation invocation, SipStatus timeoutAction, long startNanos, long timeoutNanos,

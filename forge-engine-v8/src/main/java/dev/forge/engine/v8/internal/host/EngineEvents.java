@@ -24,6 +24,7 @@ final class EngineEvents {
     final AtomicLong processCrashes = new AtomicLong();
     final AtomicLong quarantines = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
+    final AtomicLong protocolKills = new AtomicLong();
 
     void timeout(Call call) {
         timeouts.incrementAndGet();
@@ -59,6 +60,13 @@ final class EngineEvents {
             LOG.warn("quarantine: tenant={} runs in an isolate process of its own from now on, after {}", tenant,
                     child);
         }
+    }
+
+    /** An isolate process sent what the host never asked for; it is killed. */
+    void forged(String tenant, String script, ChildProcess child, String what) {
+        protocolKills.incrementAndGet();
+        LOG.warn("forged: tenant={} script={} {} broke the protocol: {}; killed", tenant == null ? "-" : tenant,
+                script == null ? "-" : script, child, ChildProcess.printable(what.length() > 300 ? what.substring(0, 300) : what));
     }
 
     void retried(Call call, String why) {

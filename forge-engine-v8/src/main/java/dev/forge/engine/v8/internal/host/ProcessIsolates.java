@@ -27,7 +27,8 @@ final class ProcessIsolates implements Isolates {
     @Override
     public IsolateLink create(ScriptState script, long deadlineNanos) throws Supervisor.Unavailable {
         String tenant = script.script.tenant();
-        return new RemoteLink(supervisor.childFor(tenant, deadlineNanos), tenant, script.limits.heapBytes(), supervisor);
+        return new RemoteLink(supervisor.childFor(tenant, deadlineNanos), tenant, script.script.id(),
+                script.limits.heapBytes(), supervisor);
     }
 
     @Override

@@ -29,13 +29,15 @@ final class RemoteLink implements IsolateLink {
 
     final ChildProcess child;
     final String tenant;
+    final String scriptId;
     final int slot;
     private final long limitBytes;
     private final Supervisor supervisor;
 
-    RemoteLink(ChildProcess child, String tenant, long limitBytes, Supervisor supervisor) {
+    RemoteLink(ChildProcess child, String tenant, String scriptId, long limitBytes, Supervisor supervisor) {
         this.child = child;
         this.tenant = tenant;
+        this.scriptId = scriptId;
         this.limitBytes = limitBytes;
         this.supervisor = supervisor;
         this.slot = child.newSlot();
@@ -200,8 +202,7 @@ final class RemoteLink implements IsolateLink {
     }
 
     private LinkDied broken(String what) {
-        supervisor.kill(child, Death.Kind.PROTOCOL, "isolate process " + child.pid + " broke the protocol (" + what
-                + ") and was killed", this);
+        supervisor.broken(child, this, what);
         return new LinkDied(supervisor.awaitDeath(child));
     }
 

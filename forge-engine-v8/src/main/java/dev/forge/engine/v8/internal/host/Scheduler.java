@@ -205,10 +205,11 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
         workers.execute(() -> {
             try {
                 runOne(slot, null, null);
+                drive(slot, null, false);
             } finally {
+                // once the slot is let go, so that the first call runs on its caller's thread
                 done.complete(null);
             }
-            drive(slot, null, false);
         });
         try {
             done.get(s.limits.timeout().toMillis() + options.killGrace().toMillis() + 30_000, TimeUnit.MILLISECONDS);
@@ -605,7 +606,6 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
                 return false;
             }
         }
-        slot.consoleLines = 0;
         long turn = beginTurn(slot, deadline, call);
         try {
             IsolateRunner.LoadFailure failure = slot.link.load(turn, s.spec, slot.host);
@@ -657,7 +657,6 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
     private void start(Slot slot, Call call) {
         long now = System.nanoTime();
         call.runStartNanos = now;
-        slot.consoleLines = 0;
         int inv = ++slot.lastInv;
         call.inv = inv;
         if (slot.script.tracked) {
@@ -792,6 +791,8 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
     private long beginTurn(Slot slot, long deadline, Call call) {
         long turn = ++slot.lastTurn;
+        slot.consoleLines = 0;
+        slot.turnFrames = 0;
         synchronized (slot.watchLock) {
             slot.expired = false;
             slot.overran = false;
@@ -1052,8 +1053,8 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             call.slot = null;
             slot.inFlight--;
             slot.mailbox.remove(call);
-            if (call.inv != 0 && slot.calls.remove(call.inv, call) && slot.script.app && !scriptKnows) {
-                slot.finished.add(call.inv);
+            if (call.inv != 0 && slot.calls.remove(call.inv, call) && !scriptKnows) {
+                slot.untold.add(call.inv);
             }
             if (slot.owned || slot.gone || closed || !slot.loaded) {
                 return;
@@ -1163,8 +1164,10 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
     /**
      * What a turn of one slot may ask of the host. Every request is checked against the slot's own record:
-     * an invocation that has ended is refused quietly (it may race with its end), one never started here is
-     * {@link Forged}, and tenant and script always come from the slot, never from the request.
+     * an invocation the host ended but has not told the isolate about yet is refused quietly (it may race with
+     * its end); any other invocation that is not live here is {@link Forged}, as is more than the prelude ever
+     * sends (console lines past the cap, host operations past the cap, requests past the turn's budget).
+     * Tenant and script always come from the slot, never from the request.
      */
     final class SlotHost implements HostCalls {
 
@@ -1174,15 +1177,24 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             this.slot = slot;
         }
 
+        /** Counts a request against the turn's budget. */
+        private void request(String what) {
+            if (++slot.turnFrames > ScriptState.MAX_TURN_REQUESTS) {
+                throw new Forged("more than " + ScriptState.MAX_TURN_REQUESTS + " requests in one turn (the last: " + what
+                        + ")");
+            }
+        }
+
         @Override
         public void log(String level, String line) {
+            request("a console line");
             int cap = options.consoleLines();
-            if (slot.consoleLines > cap) {
-                return;
-            }
-            slot.consoleLines++;
+            int n = ++slot.consoleLines;
             Logger log = slot.script.consoleLog;
-            if (slot.consoleLines > cap) {
+            if (n > cap + 1) {
+                throw new Forged("console line " + n + " in one turn; the prelude sends at most " + (cap + 1));
+            }
+            if (n > cap) {
                 log.warn("console output capped at {} lines for this invocation", cap);
                 return;
             }
@@ -1198,6 +1210,7 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
         @Override
         public void settle(int inv, String result) {
+            request("settle");
             Call call = live(inv, "settle");
             if (call != null) {
                 slot.calls.remove(inv, call);
@@ -1207,6 +1220,7 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
         @Override
         public void op(int inv, int op, String kind, String argsJson) {
+            request(kind);
             if (op <= slot.lastOp) {
                 throw new Forged("host operation " + op + " after " + slot.lastOp + " in " + slot);
             }
@@ -1214,6 +1228,10 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             Call call = live(inv, kind);
             if (call == null) {
                 return;
+            }
+            if (++call.started > ScriptState.MAX_OPERATIONS) {
+                throw new Forged("host operation " + call.started + " of one invocation; the prelude starts at most "
+                        + ScriptState.MAX_OPERATIONS);
             }
             String refused = hostOps.start(slot, call, op, kind, argsJson);
             if (refused != null) {
@@ -1223,6 +1241,7 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
         @Override
         public void cancel(int op) {
+            request("cancel");
             Future<?> f = slot.operations.remove(op);
             if (f != null) {
                 f.cancel(true);
@@ -1231,11 +1250,13 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
 
         @Override
         public String module(String name) {
+            request("module " + name);
             return hostOps.moduleSource(slot.script.script.tenant(), name);
         }
 
         @Override
         public String sync(int inv, String fn, String argsJson) {
+            request(fn);
             Call call = live(inv, fn);
             if (call == null) {
                 return Tags.ERROR + fn + ": the invocation has ended";
@@ -1246,16 +1267,22 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             return HostOps.startSync(slot.script.bindings, call, fn, argsJson);
         }
 
-        /** The live call numbered {@code inv}, or null if it has ended; a number never handed out is forged. */
+        /**
+         * The live call numbered {@code inv}, or null if the host ended it and has not told the isolate yet;
+         * any other number is forged.
+         */
         private Call live(int inv, String what) {
             Call call = slot.calls.get(inv);
             if (call != null && !call.isDone()) {
                 return call;
             }
+            if (slot.untold.contains(inv)) {
+                return null;
+            }
             if (inv <= 0 || inv > slot.lastInv) {
                 throw new Forged(what + " for invocation " + inv + ", which was never started in " + slot);
             }
-            return null;
+            throw new Forged(what + " for invocation " + inv + ", which has ended in " + slot);
         }
     }
 }

@@ -40,6 +40,10 @@ final class ScriptState {
     static final int MAX_REGEXP_CHARS = 64 << 10;
     /** The longest JSON a script may return or pass to one host operation. */
     static final int MAX_MESSAGE_CHARS = 4 << 20;
+    /** Host operations one invocation may start; past them the prelude refuses (a child that sends more is broken). */
+    static final int MAX_OPERATIONS = 100_000;
+    /** Requests (host operations, console lines, modules, ...) one turn may make; more kill the isolate's process. */
+    static final int MAX_TURN_REQUESTS = 2 * MAX_OPERATIONS + 100_000;
 
     final Script script;
     final Limits limits;
@@ -84,6 +88,8 @@ final class ScriptState {
         o.put("maxEvalChars", MAX_EVAL_CHARS);
         o.put("maxRegExpChars", MAX_REGEXP_CHARS);
         o.put("maxMessageChars", MAX_MESSAGE_CHARS);
+        o.put("maxOperations", MAX_OPERATIONS);
+        o.put("consoleLines", options.consoleLines());
         ObjectNode env = o.putObject("env");
         env.put("scriptId", script.id());
         env.put("name", script.name());

@@ -3,10 +3,10 @@ package dev.forge.engine.v8.internal.host;
 import dev.forge.engine.v8.internal.child.HostCalls;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
-import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 
 /**
@@ -54,7 +54,9 @@ final class Slot {
     /** The last host operation number the isolate used; they only grow. */
     int lastOp;
     long lastTurn;
+    /** Console lines and frames of the running turn, against their caps. */
     int consoleLines;
+    int turnFrames;
     final ArrayDeque<Call> unwatched = new ArrayDeque<>();
     long unwatchedSince;
 
@@ -63,8 +65,12 @@ final class Slot {
     final Map<Integer, Call> calls = new ConcurrentHashMap<>();
     /** Host operations in flight here, by the isolate's number for them. */
     final Map<Integer, Future<?>> operations = new ConcurrentHashMap<>();
-    /** Invocations that ended while the isolate still thought them alive: it must forget them. */
-    final Queue<Integer> finished = new ConcurrentLinkedQueue<>();
+    /**
+     * Invocations the host ended while the isolate still thinks them alive, not yet told to it: it forgets
+     * them at the start of its next turn. Until then a request for one is refused quietly (it may race with
+     * the end); after, a request for one is forged.
+     */
+    final Set<Integer> untold = ConcurrentHashMap.newKeySet();
 
     // ---- the running turn, for the watchdog
     final Object watchLock = new Object();
@@ -85,14 +91,14 @@ final class Slot {
         return script.app ? appInFlight : 1;
     }
 
-    /** The invocations the isolate must forget before its next turn, comma-separated, or null. */
+    /** The invocations the isolate must forget before its next turn, comma-separated, or null; now told. */
     String takeForgettable() {
-        if (finished.isEmpty()) {
+        if (untold.isEmpty()) {
             return null;
         }
         StringBuilder ids = new StringBuilder();
-        Integer id;
-        while ((id = finished.poll()) != null) {
+        for (Integer id : List.copyOf(untold)) {
+            untold.remove(id);
             if (ids.length() > 0) {
                 ids.append(',');
             }

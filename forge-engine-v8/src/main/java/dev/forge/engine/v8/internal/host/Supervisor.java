@@ -318,8 +318,18 @@ final class Supervisor implements AutoCloseable {
         return outlier == null ? null : Set.of(outlier);
     }
 
+    /**
+     * {@code child} broke the protocol during a turn of {@code link} (a forged or malformed frame, a flood):
+     * it is broken or compromised, and killed; only its own turns end.
+     */
+    void broken(ChildProcess child, RemoteLink link, String what) {
+        events.forged(link == null ? null : link.tenant, link == null ? null : link.scriptId, child, what);
+        kill(child, Death.Kind.PROTOCOL, child + " broke the protocol (" + ChildProcess.printable(what)
+                + ") and was killed", link);
+    }
+
     private void broken(ChildProcess child, String what) {
-        kill(child, Death.Kind.PROTOCOL, child + " broke the protocol (" + what + ") and was killed", null);
+        broken(child, null, what);
     }
 
     /** The death of a child whose lane just failed; kills it if it is still alive after a moment. */
@@ -371,9 +381,25 @@ final class Supervisor implements AutoCloseable {
                 }
             }
             if (!closed) {
-                for (String tenant : blamed) {
+                boolean known = death.culprits() != null;
+                Set<String> culprits = blamed;
+                if (!known && blamed.size() > 1) {
+                    // several suspects: one with a record (quarantined, or a suspect before) is the one to blame
+                    Set<String> withRecord = new LinkedHashSet<>();
+                    for (String tenant : blamed) {
+                        Long strike = strikes.get(tenant);
+                        if (quarantines.containsKey(tenant) || strike != null && now - strike < QUARANTINE_NANOS) {
+                            withRecord.add(tenant);
+                        }
+                    }
+                    if (!withRecord.isEmpty()) {
+                        culprits = withRecord;
+                        known = true;
+                    }
+                }
+                for (String tenant : culprits) {
                     Quarantine q = quarantines.get(tenant);
-                    if (q == null && death.culprits() == null && !struck(tenant, now)) {
+                    if (q == null && !known && !struck(tenant, now)) {
                         continue;
                     }
                     if (q == null) {
@@ -382,7 +408,7 @@ final class Supervisor implements AutoCloseable {
                         q.backoffUntil = now;
                         quarantines.put(tenant, q);
                         quarantinedNow.add(tenant);
-                    } else if (death.culprits() != null) {
+                    } else if (known) {
                         // only a known culprit backs off: a suspect beside another crashing tenant just runs again
                         q.backoffUntil = now + backoff(q.crashes + 1);
                     }

@@ -105,6 +105,10 @@
     const maxEvalChars = options.maxEvalChars;
     const maxRegExpChars = options.maxRegExpChars;
     const maxMessageChars = options.maxMessageChars;
+    const maxOperations = options.maxOperations;
+    const consoleCap = options.consoleLines;
+    // console lines sent in the running turn: the host logs consoleCap of them and a note that they were capped
+    let consoleSent = 0;
     let allocated = 0;
 
     // --- the sandbox: the language and Forge's bindings, nothing else -------------------------------
@@ -384,7 +388,10 @@
         if (line.length > lineChars) {
           line = ReflectApply(StringSlice, line, [0, lineChars]) + '... (truncated)';
         }
-        hostLog(level, line);
+        if (consoleSent <= consoleCap) {
+          consoleSent++;
+          hostLog(level, line);
+        }
       });
     }
 
@@ -479,11 +486,20 @@
       }
     }
 
+    // host operations each invocation started, against maxOperations
+    const started = ObjectCreate(null);
+
     // Starts a host operation for a live invocation; its result comes back through deliver.
     function startOp(kind, args, inv) {
       const forInv = inv === undefined ? currentInv : inv;
       requireLive(kind, forInv);
+      const count = (started[forInv] === undefined ? 0 : started[forInv]) + 1;
+      if (count > maxOperations) {
+        throw new ErrorCtor(kind + ': this invocation has started ' + maxOperations
+            + ' host operations, the most one may');
+      }
       const json = argumentsJson(kind, args);
+      started[forInv] = count;
       const id = ++nextOp;
       hostOp(forInv, id, kind, json);
       return id;
@@ -500,6 +516,7 @@
     function settle(inv, encoded) {
       if (live[inv] === true) {
         delete live[inv];
+        delete started[inv];
         hostSettle(inv, encoded);
       }
     }
@@ -740,6 +757,7 @@
       for (let i = 0; i < list.length; i++) {
         gone[list[i]] = true;
         delete live[list[i]];
+        delete started[list[i]];
       }
       const opIds = ObjectKeys(ops);
       for (let i = 0; i < opIds.length; i++) {
@@ -790,6 +808,7 @@
           return encodeThrown(e);
         } finally {
           scriptRunning = false;
+          delete started[inv];
         }
         if (isThenable(result)) {
           return encodeThrown(new TypeErrorCtor('main returned a Promise, but a Script is synchronous; '
@@ -799,6 +818,7 @@
       }
 
       return function entry(mode, inv, a, b) {
+        consoleSent = 0;
         if (mode === MODE_DELIVER) {
           deliver(inv, a, b);
           return '';
