@@ -36,7 +36,10 @@ import java.util.Objects;
  *       this is the backstop;</li>
  *   <li>{@code killGrace}: how long past a deadline a script that ignores V8's termination may keep its
  *       thread before its child is killed (or, in-process, its thread and isolate are abandoned). The
- *       invocation itself is answered at its deadline.</li>
+ *       invocation itself is answered at its deadline;</li>
+ *   <li>{@code confinement}: how far the operating system confines each isolate process (no network, a
+ *       read-only file system, its own process namespace, no privileges): {@link Confinement#BEST_EFFORT}
+ *       by default, {@link Confinement#REQUIRED} to make a missing layer an error at build.</li>
  * </ul>
  *
  * <p>Thread-safety: immutable.
@@ -44,7 +47,7 @@ import java.util.Objects;
 public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScript, int appInFlight, int queuePerScript,
                             SipStatus overloadStatus, boolean callerRuns, int consoleLines, int consoleLineChars,
                             Isolation isolation, int processes, int spares, long processMemoryBytes, int tenantShare,
-                            Duration killGrace) {
+                            Duration killGrace, Confinement confinement) {
 
     public static final int DEFAULT_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     public static final int DEFAULT_MAX_ISOLATES = 256;
@@ -60,6 +63,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
     /** The smallest child memory ceiling: a JVM with V8 needs about 60 MiB before any script. */
     public static final long MIN_PROCESS_MEMORY_BYTES = 128L << 20;
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofMillis(200);
+    public static final Confinement DEFAULT_CONFINEMENT = Confinement.BEST_EFFORT;
 
     public static final EngineOptions DEFAULT = builder().build();
 
@@ -92,6 +96,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
         if (killGrace.isNegative() || killGrace.isZero() || killGrace.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("killGrace: must be more than 0 and at most 10 s, got " + killGrace.toMillis() + " ms");
         }
+        Objects.requireNonNull(confinement, "confinement");
     }
 
     /** The share of threads one tenant gets when none is set: half of them, at least one. */
@@ -107,7 +112,8 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
         return new Builder().threads(threads).maxIsolates(maxIsolates).concurrencyPerScript(concurrencyPerScript)
                 .appInFlight(appInFlight).queuePerScript(queuePerScript).overloadStatus(overloadStatus).callerRuns(callerRuns)
                 .consoleLines(consoleLines).consoleLineChars(consoleLineChars).isolation(isolation).processes(processes)
-                .spares(spares).processMemoryBytes(processMemoryBytes).tenantShare(tenantShare == defaultTenantShare(threads) ? 0 : tenantShare).killGrace(killGrace);
+                .spares(spares).processMemoryBytes(processMemoryBytes).tenantShare(tenantShare == defaultTenantShare(threads) ? 0 : tenantShare).killGrace(killGrace)
+                .confinement(confinement);
     }
 
     private static void positive(String field, int value) {
@@ -133,6 +139,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
         private long processMemoryBytes = DEFAULT_PROCESS_MEMORY_BYTES;
         private int tenantShare;
         private Duration killGrace = DEFAULT_KILL_GRACE;
+        private Confinement confinement = DEFAULT_CONFINEMENT;
 
         public Builder threads(int v) {
             threads = v;
@@ -211,10 +218,16 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
             return this;
         }
 
+        /** How far the operating system confines isolate processes; {@link Confinement#BEST_EFFORT} by default. */
+        public Builder confinement(Confinement v) {
+            confinement = Objects.requireNonNull(v, "confinement");
+            return this;
+        }
+
         public EngineOptions build() {
             return new EngineOptions(threads, maxIsolates, concurrencyPerScript, appInFlight, queuePerScript, overloadStatus,
                     callerRuns, consoleLines, consoleLineChars, isolation, processes, spares, processMemoryBytes,
-                    tenantShare == 0 ? defaultTenantShare(threads) : tenantShare, killGrace);
+                    tenantShare == 0 ? defaultTenantShare(threads) : tenantShare, killGrace, confinement);
         }
     }
 }

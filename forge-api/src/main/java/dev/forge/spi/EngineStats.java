@@ -23,9 +23,12 @@ package dev.forge.spi;
  * @param retries          invocations of other scripts caught in a crashed process and run again elsewhere
  * @param protocolKills    isolate processes killed because they broke the protocol: a forged request (an
  *                         invocation never dispatched to them, or ended), a malformed or oversized frame, a flood
+ * @param confinement      the operating-system layers around the isolate processes, e.g. {@code network: none,
+ *                         files: read-only, processes: own namespace, privileges: no-new-privs, no capabilities},
+ *                         and any missing with why; {@code none} in-process
  */
 public record EngineStats(int liveIsolates, int busyIsolates, int queued, long isolatesBuilt, long isolatesRebuilt,
                           long isolatesEvicted, int threads, int scriptsKept, String isolation, int processes,
                           long timeouts, long memoryKills, long overruns, long processCrashes, long quarantines,
-                          long retries, long protocolKills) {
+                          long retries, long protocolKills, String confinement) {
 }

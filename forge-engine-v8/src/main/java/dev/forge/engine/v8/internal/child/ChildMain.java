@@ -14,10 +14,15 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +78,7 @@ public final class ChildMain {
                 t.setDaemon(true);
                 t.start();
             }
-            out.begin(Frames.READY).writeTo(control);
+            out.begin(Frames.READY).str(confinement(socket.getParent())).writeTo(control);
             control(in, runners);
         } catch (EOFException e) {
             exit(0, null);
@@ -81,6 +86,43 @@ public final class ChildMain {
             exit(3, "start-up: " + e);
         }
         exit(0, null);
+    }
+
+    /**
+     * What confines this process, as it sees for itself before any tenant's code runs: its network, whether
+     * it can write outside its temporary folder (tried in the host's folder for it), its process namespace,
+     * and its privileges.
+     */
+    static String confinement(Path outside) {
+        List<String> layers = new ArrayList<>();
+        boolean network = false;
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                network |= !ni.isLoopback() || ni.isUp();
+            }
+        } catch (IOException e) {
+            // with no interface up (an empty network namespace) Java says so with this exception
+            network = e.getMessage() == null || !e.getMessage().contains("No network interfaces");
+        }
+        layers.add(network ? "network: the host's" : "network: none");
+        boolean writable;
+        try {
+            Files.delete(Files.createTempFile(outside, "probe", ".tmp"));
+            writable = true;
+        } catch (IOException | RuntimeException e) {
+            writable = false;
+        }
+        layers.add(writable ? "files: writable" : "files: read-only");
+        layers.add(ProcessHandle.current().pid() == 1 ? "processes: own namespace" : "processes: the host's");
+        String status = "";
+        try {
+            status = Files.readString(Path.of("/proc/self/status"));
+        } catch (IOException e) {
+            // not Linux
+        }
+        layers.add(status.contains("NoNewPrivs:\t1") ? "privileges: no-new-privs" : "privileges: the host's");
+        layers.add(status.contains("CapEff:\t0000000000000000") ? "capabilities: none" : "capabilities: some");
+        return String.join(", ", layers);
     }
 
     /** Serves the control channel until the host closes it. */

@@ -21,12 +21,20 @@ import java.util.Set;
  * and Javet), V8's native library from {@link NativeLibrary}, a private temporary folder, and an environment
  * with nothing of the host's in it (a host's secrets often live in its environment).
  *
+ * <p>The command is wrapped in the operating system's confinement where the {@link Confiner} can.
+ *
  * <p>The child JVM is small and starts fast: serial GC, C1 only (the child's Java is a thin loop around V8),
  * no perf data or attach files. {@code -Dforge.isolate.jvmArgs="..."} adds options, for tuning.
  *
  * <p>Thread-safety: immutable once made.
  */
 final class ChildLauncher {
+
+    /**
+     * The main class of the isolate processes, {@link ChildMain} unless this system property names another when
+     * the engine is built: Forge's own tests start stand-in children this way, through this very launcher.
+     */
+    static final String MAIN_PROPERTY = "forge.isolate.main";
 
     private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism", "-XX:MaxMetaspaceSize=128m",
@@ -37,10 +45,14 @@ final class ChildLauncher {
     private final Path nativeDir;
     private final Path workDir;
     private final List<String> extraOptions;
+    private final String mainClass;
+    final Confiner confiner;
 
-    ChildLauncher() {
+    ChildLauncher(Confiner confiner) {
+        this.confiner = confiner;
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.classPath = classPath();
+        this.mainClass = System.getProperty(MAIN_PROPERTY, ChildMain.class.getName());
+        this.classPath = classPath(mainClass);
         this.nativeDir = NativeLibrary.directory();
         this.workDir = WorkDirs.create();
         String extra = System.getProperty("forge.isolate.jvmArgs", "").trim();
@@ -69,10 +81,11 @@ final class ChildLauncher {
         command.add("-Djavet.lib.loading.path=" + nativeDir);
         command.add("-cp");
         command.add(classPath);
-        command.add(ChildMain.class.getName());
-        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+        command.add(mainClass);
+        ProcessBuilder pb = new ProcessBuilder(confiner.wrap(command, tmp)).directory(tmp.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
+        env.put("PATH", Confiner.PATH);
         env.put("TZ", "UTC");
         env.put("LANG", "C.UTF-8");
         env.put("MALLOC_ARENA_MAX", "2");
@@ -84,10 +97,18 @@ final class ChildLauncher {
         WorkDirs.deleteTree(workDir);
     }
 
-    private static String classPath() {
+    private static String classPath(String mainClass) {
         Set<String> entries = new LinkedHashSet<>();
         entries.add(location(ChildMain.class));
         entries.add(location(V8Host.class));
+        if (!mainClass.equals(ChildMain.class.getName())) {
+            try {
+                entries.add(location(Class.forName(mainClass)));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("isolation: " + MAIN_PROPERTY + " names " + mainClass + ", which is not on the "
+                        + "class path", e);
+            }
+        }
         return String.join(File.pathSeparator, entries);
     }
 

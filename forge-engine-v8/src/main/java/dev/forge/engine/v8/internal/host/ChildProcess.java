@@ -55,8 +55,12 @@ final class ChildProcess {
     final int id;
     /** The tenant this child is kept for (quarantine), or null for a shared child; for logs. */
     volatile String tenant;
+    /** The process Forge started: the JVM itself, or the confinement's {@code unshare} around it. */
     final Process process;
-    final long pid;
+    /** The isolate process's JVM, as the host sees it: what its memory is read from and its logs name. */
+    volatile long pid;
+    /** What confines it, as it reported when it started (before any tenant's code). */
+    volatile String confinement = "";
     final CompletableFuture<Death> death = new CompletableFuture<>();
     /** Isolates running a turn here now (whom a death blames), with what each turn may grow the process by. */
     private final Map<IsolateLink, Turn> active = new ConcurrentHashMap<>();
@@ -333,20 +337,22 @@ final class ChildProcess {
 
     private void watchStdout() {
         try (InputStream out = new DataInputStream(process.getInputStream())) {
-            FrameIn f = FrameIn.readFrom(out, 64);
+            FrameIn f = FrameIn.readFrom(out, 4096);
             if (f.tag() != Frames.READY) {
                 throw new ProtocolException("expected READY, got " + Frames.name(f.tag()));
             }
+            confinement = printable(f.text());
             f.done();
+            pid = vmPid();
             ready.complete(null);
-            if (out.read() >= 0) {
+            if (out.read() >= 0 && killedFor == null) {
                 onBroken.accept(this, "it wrote to its control channel after READY");
             }
         } catch (EOFException e) {
             ready.completeExceptionally(new IOException("it exited"));
         } catch (IOException e) {
             ready.completeExceptionally(e);
-            if (!death.isDone()) {
+            if (!death.isDone() && killedFor == null && process.isAlive()) {
                 onBroken.accept(this, "its control channel: " + e.getMessage());
             }
         }
@@ -405,12 +411,22 @@ final class ChildProcess {
 
     // ---- life and death ---------------------------------------------------------------------------------
 
+    /** The JVM among the started process's descendants (inside a confinement's PID namespace), else that process. */
+    private long vmPid() {
+        return process.toHandle().descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+    }
+
     /** Kills the process for {@code why} (the first reason given wins); the exit is handled as its death. */
     void kill(Death why) {
         synchronized (this) {
             if (killedFor == null) {
                 killedFor = why;
             }
+        }
+        if (pid != process.pid()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
         process.destroyForcibly();
     }

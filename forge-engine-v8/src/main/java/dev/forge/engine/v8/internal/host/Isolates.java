@@ -29,6 +29,9 @@ interface Isolates extends AutoCloseable {
     /** Isolate processes alive now; 0 in-process. */
     int processes();
 
+    /** What the operating system confines the isolates with, and what is missing. */
+    String confinement();
+
     @Override
     void close();
 }

@@ -40,6 +40,11 @@ final class LocalIsolates implements Isolates {
     }
 
     @Override
+    public String confinement() {
+        return "none: in-process isolation runs V8 in the host's own JVM";
+    }
+
+    @Override
     public void close() {
         guard.close();
     }

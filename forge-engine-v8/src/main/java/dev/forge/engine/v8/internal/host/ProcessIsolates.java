@@ -51,6 +51,11 @@ final class ProcessIsolates implements Isolates {
     }
 
     @Override
+    public String confinement() {
+        return supervisor.confinement();
+    }
+
+    @Override
     public void close() {
         supervisor.close();
     }

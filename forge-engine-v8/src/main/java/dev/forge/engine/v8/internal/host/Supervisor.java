@@ -1,5 +1,6 @@
 package dev.forge.engine.v8.internal.host;
 
+import dev.forge.Confinement;
 import dev.forge.EngineOptions;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -108,6 +110,7 @@ final class Supervisor implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Listener listener;
     private volatile boolean closed;
+    private volatile String confinement;
 
     /** One shared position: the child serving it, or on its way. */
     private static final class Position {
@@ -128,7 +131,7 @@ final class Supervisor implements AutoCloseable {
         this.events = events;
         this.heapBytes = heapBytes;
         this.lanes = options.threads();
-        this.launcher = new ChildLauncher();
+        this.launcher = new ChildLauncher(Confiner.of(options.confinement()));
         this.launcherThread = Executors.newSingleThreadExecutor(r -> daemon(r, "forge-v8-" + engineId + "-launcher"));
         this.handshakes = Executors.newCachedThreadPool(r -> daemon(r, "forge-v8-" + engineId + "-start"));
         this.shared = new Position[options.processes()];
@@ -277,12 +280,23 @@ final class Supervisor implements AutoCloseable {
 
     private CompletableFuture<ChildProcess> launch() {
         CompletableFuture<ChildProcess> f = new CompletableFuture<>();
+        launch(f);
+        return f;
+    }
+
+    /**
+     * Starts a child that completes {@code f} when it is ready. A child that cannot start confined (or reports
+     * a layer missing) fails {@code f} under {@link Confinement#REQUIRED}; under best effort the confinement is
+     * given up, with the reason recorded, and an unconfined child takes its place.
+     */
+    private void launch(CompletableFuture<ChildProcess> f) {
         launcherThread.execute(() -> {
             if (closed) {
                 f.completeExceptionally(new IOException("Forge is closing"));
                 return;
             }
             ChildProcess c;
+            boolean confined = launcher.confiner.active();
             try {
                 c = ChildProcess.start(ids.incrementAndGet(), launcher, this::broken);
             } catch (IOException | RuntimeException e) {
@@ -292,17 +306,52 @@ final class Supervisor implements AutoCloseable {
             live.add(c);
             c.process.onExit().whenComplete((p, e) -> exited(c));
             handshakes.execute(() -> {
+                String refused = null;
                 try {
                     c.handshake(lanes, heapBytes, CHILD_SPIN_MICROS, HOST_SPIN_NANOS, START_TIMEOUT_MILLIS);
+                    List<String> missing = confined ? Confiner.missingFrom(c.confinement) : List.of();
+                    if (!missing.isEmpty()) {
+                        throw new IOException("it started without " + missing + " (it reports: " + c.confinement + ")");
+                    }
+                    confinedAs(c);
                     events.processStarted(c);
                     f.complete(c);
+                    return;
                 } catch (IOException | RuntimeException e) {
-                    c.kill(new Death(Death.Kind.CLOSED, "it did not start: " + e.getMessage(), null, Set.of()));
-                    f.completeExceptionally(e);
+                    refused = e.getMessage();
+                    c.kill(new Death(Death.Kind.CLOSED, "it did not start: " + refused, null, Set.of()));
+                }
+                if (confined && launcher.confiner.policy() == Confinement.BEST_EFFORT && !closed) {
+                    launcher.confiner.giveUp("an isolate process could not start confined: " + refused);
+                    launch(f);
+                } else {
+                    f.completeExceptionally(new IOException(confined
+                            ? "confinement: an isolate process could not start with every layer (Confinement."
+                            + launcher.confiner.policy() + "): " + refused : refused));
                 }
             });
         });
-        return f;
+    }
+
+    /** Records (and logs, the first time) what confines the isolate processes. */
+    private void confinedAs(ChildProcess c) {
+        String missing = launcher.confiner.missing();
+        String now = c.confinement + (missing == null ? "" : "; not confined: " + missing);
+        String before = confinement;
+        confinement = now;
+        if (before == null) {
+            if (missing == null && Confiner.missingFrom(c.confinement).isEmpty()) {
+                V8Engine.LOG.info("isolate processes are confined: {}", c.confinement);
+            } else {
+                V8Engine.LOG.warn("isolate processes are not fully confined: {}", now);
+            }
+        }
+    }
+
+    /** What confines the isolate processes, as the last one to start reported it, with any reason for less. */
+    String confinement() {
+        String c = confinement;
+        return c == null ? "not started" : c;
     }
 
     // ---- killing and dying ------------------------------------------------------------------------------

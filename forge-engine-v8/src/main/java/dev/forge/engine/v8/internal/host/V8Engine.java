@@ -160,7 +160,7 @@ public final class V8Engine implements ScriptEngine {
         return new EngineStats(c[0], c[1], c[2], scheduler.built.get(), scheduler.rebuilt.get(), scheduler.evicted.get(),
                 workers.started() + 1, c[3], isolates.name(), isolates.processes(), events.timeouts.get(),
                 events.memoryKills.get(), events.overruns.get(), events.processCrashes.get(), events.quarantines.get(),
-                events.retries.get(), events.protocolKills.get());
+                events.retries.get(), events.protocolKills.get(), isolates.confinement());
     }
 
     @Override
