@@ -27,10 +27,15 @@ import java.util.Objects;
  *   <li>{@code consoleLines}, {@code consoleLineChars}: the cap on console output per invocation;</li>
  *   <li>{@code isolation}: where V8 runs, {@link Isolation#PROCESS} (the default) or
  *       {@link Isolation#IN_PROCESS}; see {@link Isolation} for what each contains;</li>
- *   <li>{@code processes}: with process isolation, the child processes that tenants are spread over (a
- *       tenant whose script crashed one gets a child of its own for a while, outside this count);</li>
- *   <li>{@code spares}: children started ahead and kept ready, so that replacing a crashed child costs no
- *       call its deadline;</li>
+ *   <li>{@code shareProcesses}: with process isolation, whether tenants may share an isolate process. By
+ *       default they do not: each tenant's scripts run in a process of its own, so that a script that breaks
+ *       V8 itself (a V8 exploit gives it native code in its process) reaches no other tenant's calls or data.
+ *       Sharing saves memory (about 60 MiB per process) for hosts with many tenants, at that cost;</li>
+ *   <li>{@code processes}: with process isolation, the most tenants that have a process at once (the least
+ *       recently used gives its process up when another tenant needs one), or, when tenants share processes,
+ *       how many processes they are spread over (a tenant whose script crashed one gets one apart);</li>
+ *   <li>{@code spares}: isolate processes started ahead and kept ready, so that a tenant's first call and the
+ *       replacement of a crashed process cost no call its deadline;</li>
  *   <li>{@code processMemoryBytes}: each child's memory ceiling, its whole resident set, measured from
  *       outside; a child past it is killed. Each script's own limit ({@link Limits}) is enforced inside;
  *       this is the backstop;</li>
@@ -47,7 +52,7 @@ import java.util.Objects;
 public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScript, int appInFlight, int queuePerScript,
                             SipStatus overloadStatus, boolean callerRuns, int consoleLines, int consoleLineChars,
                             Isolation isolation, int processes, int spares, long processMemoryBytes, int tenantShare,
-                            Duration killGrace, Confinement confinement) {
+                            Duration killGrace, Confinement confinement, boolean shareProcesses) {
 
     public static final int DEFAULT_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     public static final int DEFAULT_MAX_ISOLATES = 256;
@@ -57,8 +62,8 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
     public static final int DEFAULT_CONSOLE_LINES = 100;
     public static final int DEFAULT_CONSOLE_LINE_CHARS = 4096;
     public static final Isolation DEFAULT_ISOLATION = Isolation.PROCESS;
-    public static final int DEFAULT_PROCESSES = 2;
-    public static final int DEFAULT_SPARES = 1;
+    public static final int DEFAULT_PROCESSES = 16;
+    public static final int DEFAULT_SPARES = 2;
     public static final long DEFAULT_PROCESS_MEMORY_BYTES = 512L << 20;
     /** The smallest child memory ceiling: a JVM with V8 needs about 60 MiB before any script. */
     public static final long MIN_PROCESS_MEMORY_BYTES = 128L << 20;
@@ -113,7 +118,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
                 .appInFlight(appInFlight).queuePerScript(queuePerScript).overloadStatus(overloadStatus).callerRuns(callerRuns)
                 .consoleLines(consoleLines).consoleLineChars(consoleLineChars).isolation(isolation).processes(processes)
                 .spares(spares).processMemoryBytes(processMemoryBytes).tenantShare(tenantShare == defaultTenantShare(threads) ? 0 : tenantShare).killGrace(killGrace)
-                .confinement(confinement);
+                .confinement(confinement).shareProcesses(shareProcesses);
     }
 
     private static void positive(String field, int value) {
@@ -140,6 +145,7 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
         private int tenantShare;
         private Duration killGrace = DEFAULT_KILL_GRACE;
         private Confinement confinement = DEFAULT_CONFINEMENT;
+        private boolean shareProcesses;
 
         public Builder threads(int v) {
             threads = v;
@@ -224,10 +230,16 @@ public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScri
             return this;
         }
 
+        /** Whether tenants may share an isolate process; false (one tenant per process) by default. */
+        public Builder shareProcesses(boolean v) {
+            shareProcesses = v;
+            return this;
+        }
+
         public EngineOptions build() {
             return new EngineOptions(threads, maxIsolates, concurrencyPerScript, appInFlight, queuePerScript, overloadStatus,
                     callerRuns, consoleLines, consoleLineChars, isolation, processes, spares, processMemoryBytes,
-                    tenantShare == 0 ? defaultTenantShare(threads) : tenantShare, killGrace, confinement);
+                    tenantShare == 0 ? defaultTenantShare(threads) : tenantShare, killGrace, confinement, shareProcesses);
         }
     }
 }

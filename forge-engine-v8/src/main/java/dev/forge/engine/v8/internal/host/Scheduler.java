@@ -54,6 +54,8 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
     private static final long UNWATCHED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A call caught in a dead process runs again only if this much of its time is left. */
     private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How long preparing a script (Forge.load) waits for its tenant's isolate process to start. */
+    private static final long PREPARE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Object lock = new Object();
     private final Map<String, ScriptState> scripts = new HashMap<>();
@@ -212,7 +214,8 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             }
         });
         try {
-            done.get(s.limits.timeout().toMillis() + options.killGrace().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            done.get(TimeUnit.NANOSECONDS.toMillis(PREPARE_WAIT_NANOS) + s.limits.timeout().toMillis()
+                    + options.killGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -586,10 +589,11 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             call.coldStart = true;
             call.runStartNanos = now;
         }
-        long deadline = call != null ? call.stretchDeadline(now) : now + s.limits.timeout().toNanos();
         if (slot.link == null) {
+            // a call waits for its isolate's process within its own deadline; preparing waits for it to start
+            long ready = call != null ? call.stretchDeadline(now) : now + PREPARE_WAIT_NANOS;
             try {
-                slot.link = isolates.create(s, deadline);
+                slot.link = isolates.create(s, ready);
                 watchdog.register(slot);
             } catch (Supervisor.Unavailable e) {
                 slot.healthy = false;
@@ -606,6 +610,8 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
                 return false;
             }
         }
+        long start = System.nanoTime();
+        long deadline = call != null ? call.stretchDeadline(start) : start + s.limits.timeout().toNanos();
         long turn = beginTurn(slot, deadline, call);
         try {
             IsolateRunner.LoadFailure failure = slot.link.load(turn, s.spec, slot.host);
@@ -632,7 +638,7 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
                 finish(call, call.failed(ScriptException.Kind.HOST, e.getMessage()));
             }
         } catch (LinkDied e) {
-            lost(slot, e.death(), call);
+            lost(slot, e.death(), call, false);
         } finally {
             endTurn(slot);
         }
@@ -908,8 +914,21 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
      * probe): the call ends with the death's outcome, or runs again elsewhere when it did not cause it.
      */
     private void lost(Slot slot, Death death, Call active) {
+        lost(slot, death, active, true);
+    }
+
+    /**
+     * As above; {@code started} is false when the process died while the isolate was being built for the call,
+     * so that none of the call's code had run.
+     */
+    private void lost(Slot slot, Death death, Call active, boolean started) {
         slot.healthy = false;
         if (active == null || active.isDone()) {
+            return;
+        }
+        if (death.kind() == Death.Kind.CLOSED && !closing() && (!started || retryable(active))) {
+            // its process was retired (not the engine closing): nobody's fault, so it runs elsewhere
+            retry(slot, active, death.message());
             return;
         }
         if (death.blames(slot.link)) {
@@ -929,6 +948,12 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
         } else {
             finish(active, active.failed(ScriptException.Kind.CANCELLED, "its isolate process stopped while it ran: "
                     + death.message()));
+        }
+    }
+
+    private boolean closing() {
+        synchronized (lock) {
+            return closed;
         }
     }
 

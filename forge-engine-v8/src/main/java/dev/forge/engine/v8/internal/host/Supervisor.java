@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,11 @@ final class Supervisor implements AutoCloseable {
     private final ExecutorService handshakes;
     private final Thread monitor;
     private final Object lock = new Object();
+    /** One tenant per isolate process (the default), rather than tenants spread over shared ones. */
+    private final boolean perTenant;
+    /** Each tenant's own isolate process, least recently used first (per-tenant mode). */
+    private final LinkedHashMap<String, Position> homes = new LinkedHashMap<>(16, 0.75f, true);
+    private final CompletableFuture<ChildProcess> first;
     private final Position[] shared;
     /** Children kept for quarantined tenants: a bounded number, so that many crashing tenants cannot start many. */
     private final Position[] isolated;
@@ -130,23 +136,34 @@ final class Supervisor implements AutoCloseable {
         this.options = options;
         this.events = events;
         this.heapBytes = heapBytes;
-        this.lanes = options.threads();
+        this.perTenant = !options.shareProcesses();
+        // a process of one tenant runs at most that tenant's share of turns at once
+        this.lanes = perTenant ? options.tenantShare() : options.threads();
         this.launcher = new ChildLauncher(Confiner.of(options.confinement()));
         this.launcherThread = Executors.newSingleThreadExecutor(r -> daemon(r, "forge-v8-" + engineId + "-launcher"));
         this.handshakes = Executors.newCachedThreadPool(r -> daemon(r, "forge-v8-" + engineId + "-start"));
-        this.shared = new Position[options.processes()];
-        this.isolated = new Position[Math.max(4, 2 * options.processes())];
+        this.shared = new Position[perTenant ? 0 : options.processes()];
+        this.isolated = new Position[perTenant ? 0 : Math.max(4, 2 * options.processes())];
         synchronized (lock) {
             for (int i = 0; i < shared.length; i++) {
                 shared[i] = new Position();
-                shared[i].child = launch();
-                shared[i].launchedNanos = System.nanoTime();
             }
             for (int i = 0; i < isolated.length; i++) {
                 isolated[i] = new Position();
             }
-            for (int i = 0; i < options.spares(); i++) {
-                spares.add(launch());
+            if (perTenant) {
+                // one ready to take the first tenant even with no spares asked for: the engine starts warm
+                for (int i = 0; i < Math.max(1, options.spares()); i++) {
+                    spares.add(launch());
+                }
+                first = spares.peekFirst();
+            } else {
+                shared[0].child = launch();
+                shared[0].launchedNanos = System.nanoTime();
+                first = shared[0].child;
+                for (int i = 0; i < options.spares(); i++) {
+                    spares.add(launch());
+                }
             }
         }
         this.monitor = daemon(this::monitor, "forge-v8-" + engineId + "-monitor");
@@ -169,10 +186,6 @@ final class Supervisor implements AutoCloseable {
      * @throws IllegalStateException if it could not start
      */
     void awaitFirst() {
-        CompletableFuture<ChildProcess> first;
-        synchronized (lock) {
-            first = shared[0].child;
-        }
         try {
             first.get(START_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -205,27 +218,30 @@ final class Supervisor implements AutoCloseable {
                 release(tenant, q);
                 q = null;
             }
-            if (q != null) {
-                Position p = isolated[q.position];
-                if (now - q.backoffUntil < 0) {
-                    throw new Unavailable("tenant '" + tenant + "' is quarantined after " + q.crashes + " crash"
-                            + (q.crashes == 1 ? "" : "es") + " of its isolate process; its scripts run again in "
-                            + TimeUnit.NANOSECONDS.toMillis(q.backoffUntil - now) + " ms", true, false);
+            if (q != null && now - q.backoffUntil < 0) {
+                throw new Unavailable("tenant '" + tenant + "' is quarantined after " + q.crashes + " crash"
+                        + (q.crashes == 1 ? "" : "es") + " of its isolate process; its scripts run again in "
+                        + TimeUnit.NANOSECONDS.toMillis(q.backoffUntil - now) + " ms", true, false);
+            }
+            Position p;
+            if (perTenant) {
+                p = homes.get(tenant);
+                if (p == null) {
+                    p = new Position();
+                    homes.put(tenant, p);
+                    evictLeastRecentlyUsed(tenant);
                 }
-                if (p.child == null || !usable(p.child)) {
-                    p.child = takeSpare();
-                    p.launchedNanos = now;
+            } else {
+                p = q != null ? isolated[q.position] : shared[Math.floorMod(tenant.hashCode(), shared.length)];
+            }
+            if (p.child == null || !usable(p.child) && now - p.launchedNanos > RELAUNCH_NANOS) {
+                p.child = takeSpare();
+                p.launchedNanos = now;
+                if (perTenant || q != null) {
                     p.child.thenAccept(c -> c.tenant = tenant);
                 }
-                f = p.child;
-            } else {
-                Position s = shared[Math.floorMod(tenant.hashCode(), shared.length)];
-                if (!usable(s.child) && now - s.launchedNanos > RELAUNCH_NANOS) {
-                    s.child = takeSpare();
-                    s.launchedNanos = now;
-                }
-                f = s.child;
             }
+            f = p.child;
         }
         return await(f, deadlineNanos);
     }
@@ -272,7 +288,9 @@ final class Supervisor implements AutoCloseable {
             return launch();
         }
         spares.remove(pick);
-        spares.add(launch());
+        if (spares.size() < options.spares()) {
+            spares.add(launch());
+        }
         return pick;
     }
 
@@ -418,13 +436,18 @@ final class Supervisor implements AutoCloseable {
         synchronized (lock) {
             long now = System.nanoTime();
             for (Position s : shared) {
-                if (is(s.child, child) && !closed) {
+                if (s.child != null && is(s.child, child) && !closed) {
                     s.child = takeSpare();
                     s.launchedNanos = now;
                 }
             }
             spares.removeIf(f -> is(f, child));
             for (Position p : isolated) {
+                if (p.child != null && is(p.child, child)) {
+                    p.child = null;
+                }
+            }
+            for (Position p : homes.values()) {
                 if (p.child != null && is(p.child, child)) {
                     p.child = null;
                 }
@@ -453,7 +476,7 @@ final class Supervisor implements AutoCloseable {
                     }
                     if (q == null) {
                         q = new Quarantine();
-                        q.position = leastUsedPosition();
+                        q.position = perTenant ? 0 : leastUsedPosition();
                         q.backoffUntil = now;
                         quarantines.put(tenant, q);
                         quarantinedNow.add(tenant);
@@ -489,6 +512,23 @@ final class Supervisor implements AutoCloseable {
         return before != null && now - before < QUARANTINE_NANOS;
     }
 
+    /**
+     * Per-tenant mode: past {@code processes} tenants with a process, the least recently used other tenant's
+     * process is retired (its idle isolates close now, busy ones when they finish; it stops when none is left).
+     */
+    private void evictLeastRecentlyUsed(String keep) {
+        var it = homes.entrySet().iterator();
+        while (homes.size() > options.processes() && it.hasNext()) {
+            var e = it.next();
+            CompletableFuture<ChildProcess> c = e.getValue().child;
+            boolean busy = c != null && (!c.isDone() || !c.isCompletedExceptionally() && c.join().busy());
+            if (!e.getKey().equals(keep) && !busy) {
+                it.remove();
+                retire(c);
+            }
+        }
+    }
+
     /** The isolated position with the fewest quarantined tenants. */
     private int leastUsedPosition() {
         int[] count = new int[isolated.length];
@@ -507,6 +547,9 @@ final class Supervisor implements AutoCloseable {
     /** {@code tenant}'s quarantine is over: it runs in the shared children again; an emptied child retires. */
     private void release(String tenant, Quarantine q) {
         quarantines.remove(tenant);
+        if (perTenant) {
+            return;
+        }
         for (Quarantine other : quarantines.values()) {
             if (other.position == q.position) {
                 return;
@@ -570,7 +613,7 @@ final class Supervisor implements AutoCloseable {
             if (l != null) {
                 l.processRetired(c);
             }
-            if (c.slots() == 0) {
+            if (c.slots() == 0 && !c.busy()) {
                 stop(c);
             }
         });
@@ -578,7 +621,7 @@ final class Supervisor implements AutoCloseable {
 
     /** An isolate in {@code child} was closed: a retiring child with none left stops. */
     void slotClosed(ChildProcess child) {
-        if (child.slotClosed() <= 0 && child.retiring) {
+        if (child.slotClosed() <= 0 && child.retiring && !child.busy()) {
             stop(child);
         }
     }
