@@ -67,10 +67,11 @@ public final class ChildMemory implements AutoCloseable {
         return sum;
     }
 
-    /** The isolate processes of this JVM alive now. */
+    /** The isolate processes (their JVMs, not a confinement's unshare around them) of this JVM alive now. */
     public static List<Long> children() {
         return ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("internal.child.ChildMain")).orElse(false))
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)
+                        && p.info().commandLine().map(c -> c.contains("ChildMain") || c.contains("ForgingChild")).orElse(false))
                 .map(ProcessHandle::pid).toList();
     }
 

@@ -93,7 +93,7 @@ public final class ChildMain {
      * it can write outside its temporary folder (tried in the host's folder for it), its process namespace,
      * and its privileges.
      */
-    static String confinement(Path outside) {
+    public static String confinement(Path outside) {
         List<String> layers = new ArrayList<>();
         boolean network = false;
         try {

@@ -72,7 +72,7 @@ final class LaneServer implements Runnable, HostCalls {
                 long turn = f.i64();
                 f.done();
                 boolean healthy = runner(slot).probe(turn);
-                send(out.begin(Frames.PROBED).bool(healthy));
+                send(out.begin(Frames.PROBED).i64(turn).bool(healthy));
             }
             default -> throw new ProtocolException("unexpected " + Frames.name(f.tag()) + " on a lane");
         }
@@ -92,15 +92,15 @@ final class LaneServer implements Runnable, HostCalls {
             IsolateRunner.LoadFailure failure = runner.load(turn, this);
             if (failure == null) {
                 loaded = true;
-                send(out.begin(Frames.LOADED));
+                send(out.begin(Frames.LOADED).i64(turn));
             } else {
-                send(out.begin(Frames.LOAD_FAILED).str(failure.kind()).str(failure.message()).str(failure.stack())
-                        .i32(failure.line()).i32(failure.column()));
+                send(out.begin(Frames.LOAD_FAILED).i64(turn).str(failure.kind()).str(failure.message())
+                        .str(failure.stack()).i32(failure.line()).i32(failure.column()));
             }
         } catch (IsolateRunner.Terminated e) {
-            send(out.begin(Frames.TERMINATED).str(e.memoryMessage()));
+            send(out.begin(Frames.TERMINATED).i64(turn).str(e.memoryMessage()));
         } catch (IsolateRunner.Broken e) {
-            send(out.begin(Frames.FAILED).str(e.getMessage()));
+            send(out.begin(Frames.FAILED).i64(turn).str(e.getMessage()));
         } finally {
             if (!loaded) {
                 runners.remove(slot, runner);
@@ -113,11 +113,11 @@ final class LaneServer implements Runnable, HostCalls {
         IsolateRunner runner = runner(slot);
         try {
             String result = runner.enter(turn, mode, inv, a, b, forget, this);
-            send(out.begin(Frames.RESULT).str(result));
+            send(out.begin(Frames.RESULT).i64(turn).str(result));
         } catch (IsolateRunner.Terminated e) {
-            send(out.begin(Frames.TERMINATED).str(e.memoryMessage()));
+            send(out.begin(Frames.TERMINATED).i64(turn).str(e.memoryMessage()));
         } catch (IsolateRunner.Broken e) {
-            send(out.begin(Frames.FAILED).str(e.getMessage()));
+            send(out.begin(Frames.FAILED).i64(turn).str(e.getMessage()));
         }
     }
 

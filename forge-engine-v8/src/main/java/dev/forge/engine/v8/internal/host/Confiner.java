@@ -34,6 +34,7 @@ final class Confiner {
             T="$1"; shift
             while read -r a b c d m rest; do mount -o remount,bind,ro "$m" 2>/dev/null || :; done < /proc/self/mountinfo
             mount -t tmpfs -o size=64m,mode=1777,nosuid,nodev tmpfs "$T" || { echo "forge: cannot mount a tmpfs on $T" >&2; exit 97; }
+            unset PWD OLDPWD
             exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
             """;
     /** Where the tools are looked for; also the isolate process's PATH, so that the script finds them. */

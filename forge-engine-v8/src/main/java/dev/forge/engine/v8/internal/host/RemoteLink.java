@@ -54,10 +54,12 @@ final class RemoteLink implements IsolateLink {
             FrameIn f = serve(lane, host);
             switch (f.tag()) {
                 case Frames.LOADED -> {
+                    sameTurn(f, turn);
                     f.done();
                     return null;
                 }
                 case Frames.LOAD_FAILED -> {
+                    sameTurn(f, turn);
                     String kind = f.text();
                     IsolateRunner.LoadFailure failure = new IsolateRunner.LoadFailure(kind, f.text(), f.text(), f.i32(), f.i32());
                     f.done();
@@ -66,7 +68,7 @@ final class RemoteLink implements IsolateLink {
                     }
                     return failure;
                 }
-                default -> throw ended(f);
+                default -> throw ended(f, turn);
             }
         } catch (IOException e) {
             throw died(e);
@@ -88,11 +90,12 @@ final class RemoteLink implements IsolateLink {
             lane.channel.write(out);
             FrameIn f = serve(lane, host);
             if (f.tag() == Frames.RESULT) {
+                sameTurn(f, turn);
                 String result = f.text();
                 f.done();
                 return result;
             }
-            throw ended(f);
+            throw ended(f, turn);
         } catch (IOException e) {
             throw died(e);
         } catch (Forged e) {
@@ -111,6 +114,7 @@ final class RemoteLink implements IsolateLink {
             if (f.tag() != Frames.PROBED) {
                 throw new ProtocolException("PROBE answered with " + Frames.name(f.tag()));
             }
+            sameTurn(f, turn);
             boolean healthy = f.bool();
             f.done();
             return healthy;
@@ -174,19 +178,29 @@ final class RemoteLink implements IsolateLink {
      * A final frame that is not the request's success: TERMINATED is thrown, FAILED returned for the caller to
      * throw, and anything else breaks the protocol.
      */
-    private static IsolateRunner.Broken ended(FrameIn f) throws IOException, IsolateRunner.Terminated {
+    private static IsolateRunner.Broken ended(FrameIn f, long turn) throws IOException, IsolateRunner.Terminated {
         switch (f.tag()) {
             case Frames.TERMINATED -> {
+                sameTurn(f, turn);
                 String memory = f.str();
                 f.done();
                 throw new IsolateRunner.Terminated(memory == null ? null : ChildProcess.printable(clip(memory)));
             }
             case Frames.FAILED -> {
+                sameTurn(f, turn);
                 String message = f.text();
                 f.done();
                 return new IsolateRunner.Broken(ChildProcess.printable(clip(message)));
             }
             default -> throw new ProtocolException(Frames.name(f.tag()) + " does not end this turn");
+        }
+    }
+
+    /** A final frame names the turn it ends: one for another turn was written ahead, and is forged. */
+    private static void sameTurn(FrameIn f, long turn) throws ProtocolException {
+        long named = f.i64();
+        if (named != turn) {
+            throw new ProtocolException(Frames.name(f.tag()) + " for turn " + named + " during turn " + turn);
         }
     }
 

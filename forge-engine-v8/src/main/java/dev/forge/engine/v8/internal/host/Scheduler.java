@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -796,7 +797,8 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
     // ---- turns and their deadlines ----------------------------------------------------------------------
 
     private long beginTurn(Slot slot, long deadline, Call call) {
-        long turn = ++slot.lastTurn;
+        // unguessable, so that an answer a broken child wrote ahead for a later turn never matches it
+        long turn = ThreadLocalRandom.current().nextLong() | 1;
         slot.consoleLines = 0;
         slot.turnFrames = 0;
         synchronized (slot.watchLock) {

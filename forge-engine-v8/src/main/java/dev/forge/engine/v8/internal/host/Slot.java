@@ -53,7 +53,6 @@ final class Slot {
     int lastInv;
     /** The last host operation number the isolate used; they only grow. */
     int lastOp;
-    long lastTurn;
     /** Console lines and frames of the running turn, against their caps. */
     int consoleLines;
     int turnFrames;

@@ -62,18 +62,18 @@ public final class Frames {
     /** invocation, function, arguments JSON: a synchronous bindings function; answered with {@link #REPLY}. */
     public static final byte SYNC = 'y';
 
-    // ---- lane, child to host: the end of a turn ----
-    /** The entry point returned: a tagged result (see {@link Tags}). */
+    // ---- lane, child to host: the end of a turn; each names the turn it ends ----
+    /** turn, result: the entry point returned a tagged result (see {@link Tags}). */
     public static final byte RESULT = 'r';
-    /** The turn was terminated: a memory message, or null when the host asked for it. */
+    /** turn, memory message: the turn was terminated, for memory or (null) because the host asked. */
     public static final byte TERMINATED = 't';
-    /** V8 failed (not the script): a message. The isolate is not usable. */
+    /** turn, message: V8 failed (not the script). The isolate is not usable. */
     public static final byte FAILED = 'x';
-    /** The isolate is loaded. */
+    /** turn: the isolate is loaded. */
     public static final byte LOADED = 'l';
-    /** The script did not load: kind (syntax, runtime, stack, host), message, stack, line, column. */
+    /** turn, kind (syntax, runtime, stack, host), message, stack, line, column: the script did not load. */
     public static final byte LOAD_FAILED = 'f';
-    /** healthy: the answer to {@link #PROBE}. */
+    /** turn, healthy: the answer to {@link #PROBE}. */
     public static final byte PROBED = 'p';
 
     /** The largest frame the host sends: sources and call data are the host's own. */
