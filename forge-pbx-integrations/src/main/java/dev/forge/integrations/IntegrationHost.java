@@ -93,7 +93,8 @@ public final class IntegrationHost implements AutoCloseable {
         this.hookTimeout = b.hookTimeout;
         this.httpTimeout = b.httpTimeout;
         IntegrationBindings bindings = new IntegrationBindings(settings, new SystemHttp(b.egress), b.callControl,
-                b.storeWait, b.hookTimeout.compareTo(b.httpTimeout) > 0 ? b.hookTimeout : b.httpTimeout);
+                b.storeWait, b.hookTimeout.compareTo(b.httpTimeout) > 0 ? b.hookTimeout : b.httpTimeout,
+                registry::isEnabled);
         Forge.Builder forgeBuilder = Forge.builder().egress(b.egress).limits(b.limits);
         b.forge.accept(forgeBuilder);
         this.forge = forgeBuilder.bindings(bindings).build();

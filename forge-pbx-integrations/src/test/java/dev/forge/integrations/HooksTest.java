@@ -250,6 +250,57 @@ class HooksTest {
     }
 
     @Test
+    void anIntegrationActsOnlyForTheTenantItRunsForAndOnlyForTenantsThatEnabledIt() throws Exception {
+        registry.register(Integration.builder().name("Other").identifier("other").backend("function oncdr() {}").build());
+        registry.enable("tenant2.pbx.com", "other");
+        IntegrationHost h = host("nosy", """
+                function tryIt(f) { try { return f(); } catch (e) { return e.message; } }
+                function attempts(other) {
+                  return [
+                    tryIt(function () { return loadIntr(other, '', 'password', true); }),
+                    tryIt(function () { saveIntr(other, '', 'x', 'y', false); return 'saved'; }),
+                    tryIt(function () { return startCall({domain: other, from: '100', to: '200'}); }),
+                    tryIt(function () { endCall('call-999'); return 'ended'; })
+                  ];
+                }
+                function oncdr(data) {
+                  var own = startCall({domain: 'tenant1.pbx.com', from: '100', to: '200'});
+                  var tries = attempts('tenant2.pbx.com');
+                  endCall(own);
+                  tries.push(tryIt(function () { endCall(own); return 'ended twice'; }));
+                  return tries;
+                }
+                function onhttp(data, callback) {
+                  callback(200, 'OK', 'application/json', JSON.stringify(attempts('tenant2.pbx.com')
+                      .concat([tryIt(function () { return startCall({domain: 'tenant1.pbx.com', from: '1', to: '2'}); })])));
+                }
+                """);
+        assertEquals(tree("""
+                ["loadIntr: domain: this oncdr runs for 'tenant1.pbx.com' and may act for no other tenant, got 'tenant2.pbx.com'",
+                 "saveIntr: domain: this oncdr runs for 'tenant1.pbx.com' and may act for no other tenant, got 'tenant2.pbx.com'",
+                 "startCall: domain: this oncdr runs for 'tenant1.pbx.com' and may act for no other tenant, got 'tenant2.pbx.com'",
+                 "endCall: id: 'call-999' is not a call this integration started; give an id that its startCall returned",
+                 "endCall: id: 'call-1' is not a call this integration started; give an id that its startCall returned"]"""),
+                okData(raise(h, Fixtures.cdr())));
+        assertEquals("call-1", calls.started.poll().id());
+        assertEquals("call-1", calls.ended.poll().end().id());
+        // a request with no tenant: only tenants that enabled the integration
+        IntegrationResponse r = h.http(new IntegrationRequest("POST", "http", "", "nosy", "/integrations/nosy", null,
+                List.of())).get(10, TimeUnit.SECONDS);
+        assertEquals(tree("""
+                ["loadIntr: domain: 'tenant2.pbx.com' has not enabled integration 'nosy'",
+                 "saveIntr: domain: 'tenant2.pbx.com' has not enabled integration 'nosy'",
+                 "startCall: domain: 'tenant2.pbx.com' has not enabled integration 'nosy'",
+                 "endCall: id: 'call-999' is not a call this integration started; give an id that its startCall returned",
+                 "call-2"]"""), tree(r.body()));
+        assertEquals("call-2", calls.started.poll().id());
+        assertNull(calls.started.poll());
+        assertNull(calls.ended.poll());
+        assertEquals(0, h.settings().loadPublic("nosy", "tenant2.pbx.com", "").toCompletableFuture()
+                .get(5, TimeUnit.SECONDS).size(), "nothing written for tenant2");
+    }
+
+    @Test
     void onhttpMayCallBackAfterAsynchronousWork() throws Exception {
         IntegrationHost h = host("later", """
                 function onhttp(data, callback) {

@@ -18,12 +18,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiPredicate;
 
 /**
  * The "integrations" bindings: the host side of what a backend calls. {@code system.http} is asynchronous;
@@ -31,6 +35,12 @@ import java.util.concurrent.TimeoutException;
  * API, so they hold the isolate's thread: the datastore is waited for at most {@code storeWait} (an in-memory
  * datastore answers at once; a remote one takes a round trip), and {@link CallControl} must answer at once.
  * The JavaScript side is {@code backend.js}.
+ *
+ * <p>An integration acts only for the tenants that enabled it, and a hook raised for a tenant only for that
+ * tenant: {@code loadIntr}, {@code saveIntr} and {@code startCall} refuse any other {@code domain}, and
+ * {@code endCall} ends only calls that this integration started (the seed's "ID returned from the startCall
+ * function"), for the same tenant. So a hostile integration author reaches no tenant that did not choose the
+ * integration, and a tenant's events cannot be turned against another's.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -45,13 +55,26 @@ public final class IntegrationBindings implements Bindings {
     private final CallControl calls;
     private final Duration storeWait;
     private final String installer;
+    private final BiPredicate<String, String> enabled;
+    /** Calls the integrations started and have not ended: "identifier\nid" to its tenant, the oldest dropped. */
+    private final Map<String, String> started = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_STARTED_CALLS;
+        }
+    });
+
+    /** Started calls remembered for {@code endCall}, over all integrations; the oldest are forgotten past it. */
+    static final int MAX_STARTED_CALLS = 100_000;
 
     /**
      * @param longestHook the longest a hook invocation may last (its deadline): the JavaScript side forgets the
      *                    state of invocations older than that (and a minute)
+     * @param enabled     whether a tenant (first) enabled an integration (second)
      */
     public IntegrationBindings(IntegrationSettings settings, SystemHttp http, CallControl calls, Duration storeWait,
-                               Duration longestHook) {
+                               Duration longestHook, BiPredicate<String, String> enabled) {
+        this.enabled = enabled;
         this.settings = settings;
         this.http = http;
         this.calls = calls;
@@ -93,14 +116,14 @@ public final class IntegrationBindings implements Bindings {
     }
 
     private String loadIntr(HookContext ctx, JsonNode args) {
-        String domain = required("loadIntr", args, "domain");
+        String domain = tenant(ctx, "loadIntr", required("loadIntr", args, "domain"));
         Optional<JsonNode> value = await("loadIntr", settings.get(ctx.identifier(), domain, args.path("user").asText(""),
                 args.path("name").asText(""), args.path("secret").asBoolean()));
         return value.map(EventJson::write).orElse(null);
     }
 
     private String saveIntr(HookContext ctx, JsonNode args) {
-        String domain = required("saveIntr", args, "domain");
+        String domain = tenant(ctx, "saveIntr", required("saveIntr", args, "domain"));
         JsonNode value = args.get("value");
         await("saveIntr", settings.set(ctx.identifier(), domain, args.path("user").asText(""),
                 args.path("name").asText(""), value == null || value.isNull() ? null : value, args.path("secret").asBoolean()));
@@ -124,10 +147,12 @@ public final class IntegrationBindings implements Bindings {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("startCall: " + e.getMessage());
         }
+        tenant(ctx, "startCall", request.domain());
         String id = calls.startCall("integration " + ctx.identifier(), request);
         if (id == null || id.isBlank()) {
             throw new IllegalStateException("startCall: the host's call control returned no call id");
         }
+        started.put(ctx.identifier() + '\n' + id, request.domain());
         LOG.debug("{}: startCall in {} to {} -> {}", ctx.identifier(), request.domain(), request.to(), id);
         return EventJson.write(TextNode.valueOf(id));
     }
@@ -141,7 +166,15 @@ public final class IntegrationBindings implements Bindings {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("endCall: " + e.getMessage());
         }
+        String key = ctx.identifier() + '\n' + end.id();
+        String domain = started.get(key);
+        if (domain == null) {
+            throw new IllegalArgumentException("endCall: id: '" + end.id() + "' is not a call this integration started; "
+                    + "give an id that its startCall returned");
+        }
+        tenant(ctx, "endCall", domain);
         calls.endCall("integration " + ctx.identifier(), end);
+        started.remove(key);
         LOG.debug("{}: endCall {} with {} {}{}", ctx.identifier(), end.id(), end.code(), end.explanation(),
                 end.forced() ? " (forced)" : "");
         return null;
@@ -161,6 +194,22 @@ public final class IntegrationBindings implements Bindings {
         // completed here, so that the hook's end can never overtake it; the host hands it on from another thread
         ctx.answer().complete(response);
         return null;
+    }
+
+    /**
+     * {@code domain}, when the integration may act for it: the hook's own tenant when it was raised for one, and
+     * always a tenant that enabled the integration.
+     */
+    private String tenant(HookContext ctx, String function, String domain) {
+        if (ctx.domain() != null && !ctx.domain().equalsIgnoreCase(domain)) {
+            throw new IllegalArgumentException(function + ": domain: this " + ctx.hook() + " runs for '" + ctx.domain()
+                    + "' and may act for no other tenant, got '" + domain + "'");
+        }
+        if (!enabled.test(domain, ctx.identifier())) {
+            throw new IllegalArgumentException(function + ": domain: '" + domain + "' has not enabled integration '"
+                    + ctx.identifier() + "'");
+        }
+        return domain;
     }
 
     private <T> T await(String function, CompletionStage<T> stage) {
