@@ -9,10 +9,11 @@ import java.util.Locale;
  * <p>The layers, each found at start and reported in the log and in {@code Forge.stats().confinement()}:
  * an empty network namespace (no socket reaches anything), a mount namespace in which every file system is
  * read-only but the process's own temporary folder, a PID namespace (it sees and signals no other process),
- * and no new privileges and no capabilities. On Linux they need util-linux's {@code unshare} and {@code setpriv},
- * and either root or unprivileged user namespaces. Whatever the confinement, an isolate process gets an
- * environment with none of the host's variables, no inherited descriptors but its channel, and a temporary
- * folder of its own.
+ * no new privileges and no capabilities, and no core dumps (with a cap on open files). On Linux they need
+ * util-linux's {@code unshare}, {@code setpriv} and {@code prlimit}, and either root or unprivileged user
+ * namespaces. Whatever the confinement, an isolate process gets an environment with none of the host's
+ * variables, no inherited descriptors but its channel, a session and process group of its own, and a
+ * temporary folder of its own.
  */
 public enum Confinement {
     /** Every layer the machine offers; the ones missing are named in the log and the stats. The default. */

@@ -78,7 +78,7 @@ class IsolateProcessTest {
                     .map(t -> t.substring(t.indexOf("socket:"))).toList();
             assertFalse(hostSockets.isEmpty());
             for (long pid : ChildMemory.children()) {
-                List<String> targets = descriptors(Long.toString(pid));
+                List<String> targets = connected(pid, 3);
                 assertTrue(targets.stream().noneMatch(t -> t.contains(marker.toString())), "the host's file in " + targets);
                 assertTrue(targets.stream().noneMatch(t -> hostSockets.stream().anyMatch(t::endsWith)),
                         "one of the host's sockets (" + listening.getLocalPort() + " among them) in " + targets);
@@ -90,6 +90,47 @@ class IsolateProcessTest {
                 assertEquals(3, sockets, "its two lanes, NIO's own socket, no other: " + targets);
             }
         }
+    }
+
+    @Test
+    void aChildHasASessionOfItsOwnAndConfinedNoCoreDumps() throws IOException {
+        for (Confinement confinement : List.of(Confinement.BEST_EFFORT, Confinement.NONE)) {
+            try (Forge forge = forge(EngineOptions.builder().spares(1).confinement(confinement))) {
+                boolean confined = forge.stats().confinement().startsWith("network: none");
+                String[] host = stat("self");
+                for (long pid : ChildMemory.children()) {
+                    String[] child = stat(Long.toString(pid));
+                    assertFalse(child[4].equals(host[4]), confinement + ": child " + pid + " in the host's process group");
+                    assertFalse(child[5].equals(host[5]), confinement + ": child " + pid + " in the host's session");
+                    String limits = Files.readString(Path.of("/proc/" + pid + "/limits"));
+                    boolean noCore = limits.lines().anyMatch(l -> l.matches("Max core file size\\s+0\\s+0\\s.*"));
+                    assertEquals(confined, noCore, confinement + ": " + limits);
+                    if (confined) {
+                        assertTrue(forge.stats().confinement().contains("core dumps: none"), forge.stats().confinement());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The fields of {@code /proc/PID/stat} after the command's name: [4] is the process group, [5] the session. */
+    private static String[] stat(String pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return ("x x " + stat.substring(stat.lastIndexOf(')') + 2)).split(" ");
+    }
+
+    /**
+     * The descriptors of {@code pid} once it holds {@code sockets} sockets (a spare may still be starting), or as
+     * they are after ten seconds.
+     */
+    private static List<String> connected(long pid, int sockets) throws IOException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<String> targets = descriptors(Long.toString(pid));
+        while (targets.stream().filter(t -> t.contains("socket:")).count() < sockets && System.nanoTime() - until < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            targets = descriptors(Long.toString(pid));
+        }
+        return targets;
     }
 
     /** Where each open descriptor of process {@code pid} points ("3 -> socket:[123]"). */
@@ -113,10 +154,11 @@ class IsolateProcessTest {
         assumeTrue(confined != null, "this machine cannot confine isolate processes (no namespaces)");
         assertTrue(confined.startsWith("{\"network\":\"refused"), confined);
         assertTrue(confined.contains("\"files\":\"refused"), confined);
+        assertTrue(confined.endsWith("\"read\":\"none\"}"), confined);
         assertFalse(Files.exists(dir.resolve("from-the-child.txt")));
-        // the same child without the layers reaches both: the test can fail
+        // the same child without the layers reaches all three: the test can fail
         String open = reachOut(dir, Confinement.NONE);
-        assertEquals("{\"network\":\"connected\",\"files\":\"written\"}", open);
+        assertEquals("{\"network\":\"connected\",\"files\":\"written\",\"read\":\"read 3\"}", open);
         assertTrue(Files.exists(dir.resolve("from-the-child.txt")));
     }
 
@@ -143,12 +185,17 @@ class IsolateProcessTest {
             }
             try (forge) {
                 String layers = forge.stats().confinement();
-                if (confinement != Confinement.NONE && !layers.startsWith("network: none, files: read-only")) {
+                if (confinement != Confinement.NONE && !layers.startsWith("network: none, files: read-only, view: its own")) {
                     return null;
                 }
                 Script s = forge.load(Script.of("reach", "r.js", ScriptKind.APP,
                         "// standin:reach-out\nasync function main(d) { return d; }"));
-                String data = "{\"connect\":\"127.0.0.1:" + server.getLocalPort() + "\",\"write\":\"" + dir + "\"}";
+                // the host's own file (readable by anyone), the machine's users, and a file of the host's environment
+                Path hostFile = Files.writeString(dir.resolve("host-config.txt"), "db-password=secret");
+                Files.setPosixFilePermissions(hostFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                String read = hostFile + "|/etc/passwd|/proc/" + ProcessHandle.current().pid() + "/cmdline";
+                String data = "{\"connect\":\"127.0.0.1:" + server.getLocalPort() + "\",\"write\":\"" + dir
+                        + "\",\"read\":\"" + read + "\"}";
                 Outcome o = forge.invoke(Invocation.builder(s.id()).data(data).build());
                 assertTrue(o.isOk(), o.toJson());
                 return ((Outcome.Ok) o).dataJson();

@@ -41,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code flood}: writes console lines without end;</li>
  *   <li>{@code answer-ahead}: answers its turn, and also writes an answer for a turn the host has not started;</li>
  *   <li>{@code reach-out}: answers with what it could reach: a TCP connection to the address in the call's
- *       data, and a file written in the folder it names (both outside its temporary folder).</li>
+ *       data, a file written in the folder it names (both outside its temporary folder), and the files it
+ *       names to read (the host's).</li>
  * </ul>
  */
 public final class ForgingChild {
@@ -138,7 +139,7 @@ public final class ForgingChild {
             }
             case "reach-out" -> {
                 lane.write(out.begin(Frames.RESULT).i64(turn).str("{\"network\":\"" + connect(data) + "\",\"files\":\""
-                        + write(data) + "\"}"));
+                        + write(data) + "\",\"read\":\"" + read(data) + "\"}"));
                 return;
             }
             default -> {
@@ -167,6 +168,20 @@ public final class ForgingChild {
         } catch (IOException | RuntimeException e) {
             return "refused: " + e.getClass().getSimpleName();
         }
+    }
+
+    /** Reads each file in the data's {@code read} (separated by '|'): "read N" of them, or "none". */
+    private static String read(String data) {
+        int read = 0;
+        for (String file : field(data, "read").split("\\|")) {
+            try {
+                Files.readAllBytes(Path.of(file));
+                read++;
+            } catch (IOException | RuntimeException e) {
+                // not there, or not allowed
+            }
+        }
+        return read == 0 ? "none" : "read " + read;
     }
 
     private static String field(String json, String name) {

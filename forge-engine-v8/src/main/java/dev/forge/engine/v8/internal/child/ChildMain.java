@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The isolate process: a JVM that runs V8 for the host and nothing else.
@@ -113,6 +115,7 @@ public final class ChildMain {
             writable = false;
         }
         layers.add(writable ? "files: writable" : "files: read-only");
+        layers.add(ownView() ? "view: its own" : "view: the host's");
         layers.add(ProcessHandle.current().pid() == 1 ? "processes: own namespace" : "processes: the host's");
         String status = "";
         try {
@@ -120,9 +123,45 @@ public final class ChildMain {
         } catch (IOException e) {
             // not Linux
         }
+        Matcher uid = Pattern.compile("Uid:\t(\\d+)").matcher(status);
+        if (uid.find()) {
+            layers.add(uid.group(1).equals("65534") ? "user: nobody" : "user: " + uid.group(1) + outsideUser());
+        }
         layers.add(status.contains("NoNewPrivs:\t1") ? "privileges: no-new-privs" : "privileges: the host's");
         layers.add(status.contains("CapEff:\t0000000000000000") ? "capabilities: none" : "capabilities: some");
+        layers.add(noCoreDumps() ? "core dumps: none" : "core dumps: allowed");
         return String.join(", ", layers);
+    }
+
+    /** " (user N outside its user namespace)" when this process runs in a user namespace of its own, else "". */
+    private static String outsideUser() {
+        try {
+            String[] map = Files.readString(Path.of("/proc/self/uid_map")).trim().split("\\s+");
+            return map.length == 3 && !map[2].equals("4294967295") ? " (user " + map[1] + " outside its user namespace)" : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Whether this process sees a file system of its own: none of the machine's users, groups or host names. */
+    private static boolean ownView() {
+        return List.of("/etc/passwd", "/etc/group", "/etc/hosts").stream()
+                .noneMatch(p -> Files.exists(Path.of(p)));
+    }
+
+    /** Whether this process's core file size limit is 0, soft and hard. */
+    private static boolean noCoreDumps() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max core file size")) {
+                    String[] f = line.substring("Max core file size".length()).trim().split("\\s+");
+                    return f[0].equals("0") && f[1].equals("0");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return false;
     }
 
     /** Serves the control channel until the host closes it. */

@@ -82,7 +82,7 @@ final class ChildLauncher {
         command.add("-cp");
         command.add(classPath);
         command.add(mainClass);
-        ProcessBuilder pb = new ProcessBuilder(confiner.wrap(command, tmp)).directory(tmp.toFile());
+        ProcessBuilder pb = new ProcessBuilder(confiner.wrap(command, tmp, visible(id))).directory(tmp.toFile());
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", Confiner.PATH);
@@ -90,6 +90,49 @@ final class ChildLauncher {
         env.put("LANG", "C.UTF-8");
         env.put("MALLOC_ARENA_MAX", "2");
         return pb;
+    }
+
+    /**
+     * What child {@code id} must see of the file system when it runs in a view of its own: the JVM (unless it is
+     * under {@code /usr}, which every view has), the class path, V8's library and its lanes' socket.
+     */
+    private List<Path> visible(int id) {
+        Set<Path> paths = new LinkedHashSet<>();
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        paths.add(javaHome);
+        paths.addAll(linkedFrom(javaHome));
+        for (String entry : classPath.split(File.pathSeparator)) {
+            paths.add(Path.of(entry));
+        }
+        paths.add(nativeDir);
+        paths.add(socket(id));
+        return paths.stream().map(p -> p.toAbsolutePath().normalize()).filter(p -> !p.startsWith("/usr")).toList();
+    }
+
+    /**
+     * The folders that links inside {@code home} point into, outside it and outside {@code /usr}: Debian's JDK
+     * keeps its configuration in {@code /etc/java-17-openjdk} and its CA certificates in
+     * {@code /etc/ssl/certs/java}, linked from {@code conf} and {@code lib/security}.
+     */
+    private static Set<Path> linkedFrom(Path home) {
+        Set<Path> folders = new java.util.TreeSet<>();
+        try (var files = Files.walk(home)) {
+            for (Path link : files.filter(Files::isSymbolicLink).toList()) {
+                Path target = link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+                if (!target.startsWith(home) && !target.startsWith("/usr") && target.getParent() != null) {
+                    folders.add(target.getParent());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the JVM's own files: if they cannot be read, the isolate process says what is missing when it starts
+        }
+        Set<Path> outermost = new LinkedHashSet<>();
+        for (Path f : folders) {
+            if (outermost.stream().noneMatch(f::startsWith)) {
+                outermost.add(f);
+            }
+        }
+        return outermost;
     }
 
     /** Removes the children's folders; the engine calls it when it closes. */

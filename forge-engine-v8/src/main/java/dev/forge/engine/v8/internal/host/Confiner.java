@@ -12,15 +12,23 @@ import java.util.Locale;
  * Wraps an isolate process's command in the operating system's confinement, with util-linux alone:
  *
  * <pre>
- * setsid unshare [--user --map-root-user] --mount --net --pid --fork --kill-child --mount-proc -- /bin/sh -c SCRIPT
+ * setsid prlimit --core=0 --nofile=N unshare [--user --map-root-user] --mount --net --pid --fork --kill-child
+ *     --mount-proc -- /bin/sh -c SCRIPT TMP PATHS... -- [--reuid...] -- COMMAND
  * </pre>
  *
- * <p>{@code setsid} gives it a process group of its own; {@code unshare} an empty network namespace (no
- * socket reaches anything: only a loopback device that is down), a PID namespace (it sees and signals no
- * other process; it dies with its {@code unshare}), and a mount namespace, in which the script remounts every
- * file system read-only, mounts a small tmpfs on the process's own temporary folder, and execs
- * {@code setpriv --no-new-privs} with no capabilities left (so nothing can remount anything again). As root no
- * user namespace is needed; otherwise one maps the user to root inside, where that is allowed.
+ * <p>{@code setsid} gives it a session and process group of its own (also with {@link Confinement#NONE}: that is
+ * hygiene, not a layer); {@code prlimit} forbids core dumps (a crashed isolate's memory holds its tenants' data)
+ * and caps its open files; {@code unshare} an empty network namespace (no socket reaches anything: only a
+ * loopback device that is down), a PID namespace (it sees and signals no other process; it dies with its
+ * {@code unshare}), and a mount namespace. In that, the script builds the process's own view of the file
+ * system and {@code chroot}s into it: a read-only tmpfs holding only {@code /usr} (with the usual links to it),
+ * four devices ({@code null}, {@code zero}, {@code random}, {@code urandom}), its own {@code /proc}, the paths the
+ * launcher names (the JVM, the jars, V8's library, its lanes' socket), all read-only, and a 64 MiB tmpfs as its
+ * temporary folder, the one place it can write. Nothing else of the machine is there: not {@code /etc}, not
+ * {@code /home}, not the host's files or other children's folders. Then it execs {@code setpriv
+ * --no-new-privs} with no capabilities left (so nothing can be mounted or chrooted again), as user
+ * {@code nobody} when the host runs as root. As root no user namespace is needed; otherwise one maps the
+ * user to root inside, where that is allowed (and the process keeps the host's user id outside).
  *
  * <p>Which layers hold is not assumed: each isolate process reports them when it starts, before any tenant's
  * code has run, and the supervisor records the first report.
@@ -29,23 +37,58 @@ import java.util.Locale;
  */
 final class Confiner {
 
-    /** Remount every mount read-only, give the temporary folder a private tmpfs, drop privileges, run. */
+    /**
+     * Arguments: the temporary folder, the paths to show up to {@code --}, setpriv's extra options up to
+     * {@code --}, the command. Builds the view in a tmpfs on the temporary folder, chroots, drops privileges.
+     */
     private static final String SCRIPT = """
             T="$1"; shift
-            while read -r a b c d m rest; do mount -o remount,bind,ro "$m" 2>/dev/null || :; done < /proc/self/mountinfo
-            mount -t tmpfs -o size=64m,mode=1777,nosuid,nodev tmpfs "$T" || { echo "forge: cannot mount a tmpfs on $T" >&2; exit 97; }
+            fail() { echo "forge: $1" >&2; exit 97; }
+            mount -t tmpfs -o size=64m,mode=755,nosuid,nodev tmpfs "$T" || fail "cannot mount a tmpfs on $T"
+            R="$T/.root"; mkdir "$R" "$T/.tmp" && chmod 1777 "$T/.tmp" || fail "cannot make the view in $T"
+            mount -t tmpfs -o size=1m,mode=755,nosuid,nodev tmpfs "$R" || fail "cannot mount a tmpfs on $R"
+            show() {
+              if [ -d "$1" ]; then mkdir -p "$R$1"; else mkdir -p "$R${1%/*}" && : > "$R$1"; fi
+              mount --bind -o "ro,nosuid$2" "$1" "$R$1" || fail "cannot show $1"
+            }
+            while [ "$1" != "--" ]; do show "$1" ,nodev; shift; done; shift
+            for l in /bin /sbin /lib /lib32 /lib64 /libx32; do
+              if [ -L "$l" ]; then ln -s "$(readlink "$l")" "$R$l"; elif [ -d "$l" ]; then show "$l" ,nodev; fi
+            done
+            show /usr ,nodev
+            if [ -f /etc/ld.so.cache ]; then show /etc/ld.so.cache ,nodev; fi
+            for d in null zero random urandom; do show /dev/$d ""; done
+            mkdir "$R/proc" && mount -t proc -o nosuid,nodev,noexec proc "$R/proc" || fail "cannot mount /proc"
+            mkdir -p "$R$T" && mount --bind "$T/.tmp" "$R$T" || fail "cannot show $T"
+            mount -o remount,bind,ro "$R" || fail "cannot make $R read-only"
             unset PWD OLDPWD
-            exec setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
+            exec chroot "$R" setpriv --no-new-privs --inh-caps=-all --bounding-set=-all "$@"
             """;
+    /** The user an isolate process runs as when the host is root: {@code nobody}. */
+    static final int NOBODY = 65534;
     /** Where the tools are looked for; also the isolate process's PATH, so that the script finds them. */
     static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /** Open files an isolate process may hold: its jars, lanes and V8's few, with room to spare. */
+    static final int MAX_FILES = 512;
+
     private final Confinement policy;
+    /** What every launch is wrapped in, even unconfined: a session of its own. */
+    private final List<String> always;
+    /** Whether the process switches to {@link #NOBODY} (the host is root, so no user namespace maps it). */
+    private final boolean asNobody;
     private volatile List<String> prefix;
     private volatile String missing;
 
     private Confiner(Confinement policy, List<String> prefix, String missing) {
+        this(policy, prefix, missing, false);
+    }
+
+    private Confiner(Confinement policy, List<String> prefix, String missing, boolean asNobody) {
         this.policy = policy;
+        this.asNobody = asNobody;
+        String setsid = find("setsid");
+        this.always = setsid == null ? List.of() : List.of(setsid);
         this.prefix = prefix;
         this.missing = missing;
     }
@@ -61,23 +104,24 @@ final class Confiner {
         String unshare = find("unshare");
         String setpriv = find("setpriv");
         String mount = find("mount");
-        if (unshare == null || setpriv == null || mount == null || !Files.isExecutable(Path.of("/bin/sh"))) {
-            return new Confiner(policy, null, "util-linux's unshare, setpriv and mount, and /bin/sh, are needed and "
-                    + "not all were found in " + PATH);
+        String prlimit = find("prlimit");
+        String chroot = find("chroot");
+        if (unshare == null || setpriv == null || mount == null || prlimit == null || chroot == null
+                || !Files.isExecutable(Path.of("/bin/sh"))) {
+            return new Confiner(policy, null, "util-linux's unshare, setpriv, prlimit and mount, coreutils' chroot and "
+                    + "/bin/sh are needed, and not all were found in " + PATH);
         }
+        boolean root = root();
         List<String> p = new ArrayList<>();
-        String setsid = find("setsid");
-        if (setsid != null) {
-            p.add(setsid);
-        }
+        p.addAll(List.of(prlimit, "--core=0:0", "--nofile=" + MAX_FILES + ":" + MAX_FILES, "--"));
         p.add(unshare);
-        if (!root()) {
+        if (!root) {
             p.add("--user");
             p.add("--map-root-user");
         }
         p.addAll(List.of("--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation",
                 "private", "--", "/bin/sh", "-c", SCRIPT, "forge-isolate"));
-        return new Confiner(policy, List.copyOf(p), null);
+        return new Confiner(policy, List.copyOf(p), null, root);
     }
 
     /** Whether this JVM runs with effective user id 0. */
@@ -104,14 +148,25 @@ final class Confiner {
         return null;
     }
 
-    /** {@code command} wrapped in the confinement, with {@code tmp} as the process's private temporary folder. */
-    List<String> wrap(List<String> command, Path tmp) {
+    /**
+     * {@code command} wrapped in the confinement, with {@code tmp} as the process's private temporary folder
+     * and {@code show} the paths (absolute, each a file or a folder) it needs to see, read-only.
+     */
+    List<String> wrap(List<String> command, Path tmp, List<Path> show) {
         List<String> p = prefix;
-        if (p == null) {
-            return command;
+        List<String> wrapped = new ArrayList<>(always);
+        if (p != null) {
+            wrapped.addAll(p);
+            wrapped.add(tmp.toString());
+            for (Path path : show) {
+                wrapped.add(path.toAbsolutePath().normalize().toString());
+            }
+            wrapped.add("--");
+            if (asNobody) {
+                wrapped.addAll(List.of("--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+            }
+            wrapped.add("--");
         }
-        List<String> wrapped = new ArrayList<>(p);
-        wrapped.add(tmp.toString());
         wrapped.addAll(command);
         return wrapped;
     }
@@ -137,8 +192,9 @@ final class Confiner {
     }
 
     /** The layers every confined isolate process must report. */
-    static final List<String> LAYERS = List.of("network: none", "files: read-only", "processes: own namespace",
-            "privileges: no-new-privs", "capabilities: none");
+    static final List<String> LAYERS = List.of("network: none", "files: read-only", "view: its own",
+            "processes: own namespace",
+            "privileges: no-new-privs", "capabilities: none", "core dumps: none");
 
     /** The layers of {@code LAYERS} missing from a report. */
     static List<String> missingFrom(String report) {

@@ -29,6 +29,9 @@ interface Isolates extends AutoCloseable {
     /** Isolate processes alive now; 0 in-process. */
     int processes();
 
+    /** Isolate processes ready and kept as spares; 0 in-process. */
+    int spares();
+
     /** What the operating system confines the isolates with, and what is missing. */
     String confinement();
 

@@ -40,6 +40,11 @@ final class LocalIsolates implements Isolates {
     }
 
     @Override
+    public int spares() {
+        return 0;
+    }
+
+    @Override
     public String confinement() {
         return "none: in-process isolation runs V8 in the host's own JVM";
     }

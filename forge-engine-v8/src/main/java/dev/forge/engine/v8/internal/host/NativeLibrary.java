@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Javet's native V8 library, copied once per host JVM into a private folder that every isolate process of
@@ -43,6 +44,9 @@ final class NativeLibrary {
             try (InputStream in = open(resource)) {
                 Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
             }
+            // readable by an isolate process that runs as another user (nobody); the library is no secret
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rw-r--r--"));
             WorkDirs.deleteOnExit(dir);
             directory = dir;
             return dir;

@@ -51,6 +51,11 @@ final class ProcessIsolates implements Isolates {
     }
 
     @Override
+    public int spares() {
+        return supervisor.readySpares();
+    }
+
+    @Override
     public String confinement() {
         return supervisor.confinement();
     }

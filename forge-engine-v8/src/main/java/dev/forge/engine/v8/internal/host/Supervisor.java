@@ -30,13 +30,15 @@ import java.util.regex.Pattern;
 /**
  * Starts, watches, kills and replaces the isolate processes of one engine.
  *
- * <p>Tenants are spread over {@code processes} shared children by a hash of their name. A tenant whose
- * script caused a child's death (or, when the cause cannot be told apart from the turns beside it, that was a
- * suspect twice within the quarantine period) is quarantined: for a while its scripts
- * run in a child apart from the shared ones, and after a further crash they are refused for a growing
- * backoff, so that a crash loop costs only that tenant. Quarantined tenants get children of their own up to
- * {@code max(4, 2 * processes)} of them, then share those: many crashing tenants cannot make the engine
- * start many processes. {@code spares} children are kept started and ready, so that a dead child is
+ * <p>By default each tenant has a child of its own (its <em>home</em>), taken from the spares when it first
+ * needs one; past {@code processes} tenants, the least recently used idle home is retired. With
+ * {@code shareProcesses}, tenants are spread over {@code processes} shared children by a hash of their name
+ * instead. A tenant whose script caused a child's death (or, when the cause cannot be told apart from the
+ * turns beside it, that was a suspect twice within the quarantine period) is quarantined: after a further
+ * crash its calls are refused for a growing backoff, so that a crash loop costs only that tenant; with shared
+ * children, its scripts also run apart from the shared ones for a while, in children of their own up to
+ * {@code max(4, 2 * processes)} of them, then shared among quarantined tenants: many crashing tenants cannot
+ * make the engine start many processes. {@code spares} children are kept started and ready, so that a dead child is
  * replaced at once. A monitor thread reads every child's resident memory from /proc and kills a child past
  * its ceiling, or that grows during its turns by more than their scripts' limits plus {@link #TURN_ROOM_BYTES}
  * (so that even what V8 allocates inside a built-in that ignores termination is bounded from outside, to
@@ -116,6 +118,8 @@ final class Supervisor implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Listener listener;
     private volatile boolean closed;
+    /** When a start last failed (0: never); guarded by {@code lock}. */
+    private long launchFailedNanos;
     private volatile String confinement;
 
     /** One shared position: the child serving it, or on its way. */
@@ -288,10 +292,23 @@ final class Supervisor implements AutoCloseable {
             return launch();
         }
         spares.remove(pick);
-        if (spares.size() < options.spares()) {
+        refillSpares();
+        return pick;
+    }
+
+    /**
+     * Starts spares until there are {@code spares} again, dropping any that died or failed to start; after a
+     * start failed, not again for {@link #RELAUNCH_NANOS}, so a machine that cannot start one is not hammered.
+     * Call holding {@code lock}.
+     */
+    private void refillSpares() {
+        spares.removeIf(s -> s.isDone() && !usable(s));
+        if (closed || launchFailedNanos != 0 && System.nanoTime() - launchFailedNanos < RELAUNCH_NANOS) {
+            return;
+        }
+        while (spares.size() < options.spares()) {
             spares.add(launch());
         }
-        return pick;
     }
 
     // ---- starting ---------------------------------------------------------------------------------------
@@ -299,6 +316,14 @@ final class Supervisor implements AutoCloseable {
     private CompletableFuture<ChildProcess> launch() {
         CompletableFuture<ChildProcess> f = new CompletableFuture<>();
         launch(f);
+        f.whenComplete((c, failed) -> {
+            if (failed != null) {
+                synchronized (lock) {
+                    launchFailedNanos = System.nanoTime() | 1;
+                }
+                V8Engine.LOG.warn("isolation: an isolate process did not start: {}", failed.getMessage());
+            }
+        });
         return f;
     }
 
@@ -360,6 +385,8 @@ final class Supervisor implements AutoCloseable {
         if (before == null) {
             if (missing == null && Confiner.missingFrom(c.confinement).isEmpty()) {
                 V8Engine.LOG.info("isolate processes are confined: {}", c.confinement);
+            } else if (launcher.confiner.policy() == Confinement.NONE) {
+                V8Engine.LOG.info("isolate processes are not confined by the operating system (Confinement.NONE)");
             } else {
                 V8Engine.LOG.warn("isolate processes are not fully confined: {}", now);
             }
@@ -442,6 +469,7 @@ final class Supervisor implements AutoCloseable {
                 }
             }
             spares.removeIf(f -> is(f, child));
+            refillSpares();
             for (Position p : isolated) {
                 if (p.child != null && is(p.child, child)) {
                     p.child = null;
@@ -634,8 +662,16 @@ final class Supervisor implements AutoCloseable {
 
     private void monitor() {
         long lastBusy = 0;
+        long lastRefill = System.nanoTime();
         while (!closed) {
             long now = System.nanoTime();
+            if (now - lastRefill > RELAUNCH_NANOS) {
+                // after a failed start the spares are short until a start is tried again
+                synchronized (lock) {
+                    refillSpares();
+                }
+                lastRefill = now;
+            }
             boolean busy = false;
             for (ChildProcess c : live) {
                 if (!c.ready()) {
@@ -666,6 +702,19 @@ final class Supervisor implements AutoCloseable {
 
     int live() {
         return live.size();
+    }
+
+    /** Spares that are ready now. */
+    int readySpares() {
+        synchronized (lock) {
+            int ready = 0;
+            for (CompletableFuture<ChildProcess> s : spares) {
+                if (s.isDone() && usable(s)) {
+                    ready++;
+                }
+            }
+            return ready;
+        }
     }
 
     /** The children alive now, for tests and stats. */

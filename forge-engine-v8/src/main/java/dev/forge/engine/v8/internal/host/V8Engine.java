@@ -158,7 +158,7 @@ public final class V8Engine implements ScriptEngine {
     public EngineStats stats() {
         int[] c = scheduler.counts();
         return new EngineStats(c[0], c[1], c[2], scheduler.built.get(), scheduler.rebuilt.get(), scheduler.evicted.get(),
-                workers.started() + 1, c[3], isolates.name(), isolates.processes(), events.timeouts.get(),
+                workers.started() + 1, c[3], isolates.name(), isolates.processes(), isolates.spares(), events.timeouts.get(),
                 events.memoryKills.get(), events.overruns.get(), events.processCrashes.get(), events.quarantines.get(),
                 events.retries.get(), events.protocolKills.get(), isolates.confinement());
     }
