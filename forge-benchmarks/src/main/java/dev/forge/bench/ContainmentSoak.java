@@ -1,5 +1,6 @@
 package dev.forge.bench;
 
+import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.Invocation;
 import dev.forge.Outcome;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The containment soak: N invocations of the hostile corpus (every class, round-robin over the cases, each
  * class with {@value #HOSTILE_TENANTS} hostile tenants of its own) from two threads, while two more threads route benign calls
- * for two other tenants, all in one host JVM with process isolation. At the end: whether the host is alive
+ * for two other tenants, all in one host JVM with process isolation, each tenant in an isolate process of its own. At the end: whether the host is alive
  * (it prints the report), every benign outcome (all must be ok), the host's and the isolate processes'
  * resident memory, and how the hostile calls ended. Exits 1 if any benign call was not ok or any hostile call
  * ended in a way its case does not allow.
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ContainmentSoak {
 
-    static final int HOSTILE_TENANTS = 16;
+    static final int HOSTILE_TENANTS = 4;
     private static final String CALL = Routing.DATA;
 
     private ContainmentSoak() {
@@ -45,7 +46,10 @@ public final class ContainmentSoak {
         List<HostileCorpus.Case> cases = HostileCorpus.CASES;
         long started = System.nanoTime();
         long hostRssStart = rss();
-        try (Forge forge = Forge.builder().limits(HostileCorpus.LIMITS).build()) {
+        // every tenant keeps its isolate process (one per tenant, the default): the soak measures crashes, not churn
+        int tenants = HOSTILE_TENANTS * (int) cases.stream().map(HostileCorpus.Case::group).distinct().count() + 2;
+        try (Forge forge = Forge.builder().limits(HostileCorpus.LIMITS)
+                .engineOptions(EngineOptions.builder().processes(tenants).build()).build()) {
             List<Script> benign = List.of(
                     forge.load(Script.of("benign-a", "route.js", ScriptKind.SCRIPT, Routing.SCRIPT)),
                     forge.load(Script.of("benign-b", "route.js", ScriptKind.SCRIPT, Routing.SCRIPT)));

@@ -1,5 +1,6 @@
 package dev.forge.bench;
 
+import dev.forge.Confinement;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.Invocation;
@@ -27,14 +28,16 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code cold}: in a warm engine, a new script's {@code load} (its first isolate and code cache) and its
  *       first call, and a script put straight into the store, whose first call builds the isolate;</li>
  *   <li>{@code replace}: a script crashes its isolate process (a fatal V8 size error); how long until that
- *       call is answered, how long the next call of another tenant on the same process takes (the spare has
- *       taken its place), and how long until the engine has its spare again;</li>
+ *       call is answered, how long the next call on the process that replaced it takes (the spare has taken its
+ *       place), and how long until the engine has a spare ready again; per tenant and shared;</li>
+ *   <li>{@code launch}: a new tenant's {@code load} with no spare kept, so it starts an isolate process,
+ *       confined with every layer and unconfined, side by side;</li>
  *   <li>{@code deadline}: how late past a 100 ms deadline a call is answered, for an endless loop (V8 takes
  *       the interrupt) and for {@code indexOf} on a sparse array (it does not: the process is killed after the
  *       kill grace), to the caller of {@code invoke} (whose thread runs the turn) and to an asynchronous caller.</li>
  * </ul>
  *
- * <pre>java -cp forge-benchmarks/target/benchmarks.jar dev.forge.bench.IsolationTimings first|cold|replace|deadline</pre>
+ * <pre>java -cp forge-benchmarks/target/benchmarks.jar dev.forge.bench.IsolationTimings first|cold|replace|deadline|launch</pre>
  */
 public final class IsolationTimings {
 
@@ -49,7 +52,8 @@ public final class IsolationTimings {
             case "cold" -> cold(args.length > 1 ? Integer.parseInt(args[1]) : 200);
             case "replace" -> replace(args.length > 1 ? Integer.parseInt(args[1]) : 20);
             case "deadline" -> deadline(args.length > 1 ? Integer.parseInt(args[1]) : 30);
-            default -> throw new IllegalArgumentException("mode: first, cold or replace, got " + mode);
+            case "launch" -> launch(args.length > 1 ? Integer.parseInt(args[1]) : 30);
+            default -> throw new IllegalArgumentException("mode: first, cold, replace, deadline or launch, got " + mode);
         }
     }
 
@@ -144,35 +148,94 @@ public final class IsolationTimings {
 
     // ---- replacing a crashed process -------------------------------------------------------------------
 
+    /**
+     * Per tenant (the default): a tenant's script crashes its process; how long until that call is answered,
+     * how long the same tenant's next call takes (on the spare that took over, isolate built), and how long
+     * until a spare is ready again. Shared: the same with another tenant's call on the process that replaced
+     * the crashed one.
+     */
     private static void replace(int crashes) {
-        try (Forge forge = Forge.builder().engineOptions(EngineOptions.builder().processes(1).spares(1).build()).build()) {
-            Script bystander = forge.load(Script.of("bystander", "route.js", ScriptKind.SCRIPT, Routing.SCRIPT));
-            long[] crashAnswered = new long[crashes];
-            long[] nextCall = new long[crashes];
-            long[] spareBack = new long[crashes];
-            for (int i = 0; i < crashes; i++) {
-                awaitProcesses(forge, 2);
-                forge.invoke(bystander.id(), Routing.DATA);
-                Script bomb = forge.load(Script.of("crasher" + i, "split.js", ScriptKind.SCRIPT,
-                        "function main(d) { 'a'.repeat(2 ** 28).split(''); return d; }"));
-                long a = System.nanoTime();
-                Outcome o = forge.invoke(Invocation.builder(bomb.id()).data("{}").timeout(Duration.ofSeconds(10)).build());
-                long b = System.nanoTime();
-                Outcome next = forge.invoke(bystander.id(), Routing.DATA);
-                long c = System.nanoTime();
-                awaitProcesses(forge, 2);
-                long d = System.nanoTime();
-                if (!next.isOk() || o.isOk()) {
-                    throw new IllegalStateException("crash " + o.toJson() + ", next " + next.toJson());
-                }
-                crashAnswered[i] = (b - a) / 1000;
-                nextCall[i] = (c - b) / 1000;
-                spareBack[i] = (d - b) / 1000;
+        for (boolean shared : new boolean[] {false, true}) {
+            EngineOptions.Builder options = EngineOptions.builder().spares(1);
+            if (shared) {
+                options.shareProcesses(true).processes(1);
+            } else {
+                options.processes(2);
             }
-            System.out.printf("%d crashes of the only shared isolate process (µs):%n  the crashing call answered after %s%n"
-                            + "  the next call of another tenant (on the spare that took over, isolate built) %s%n"
-                            + "  until the engine had a spare again %s%n  %s%n", crashes, summary(crashAnswered),
-                    summary(nextCall), summary(spareBack), forge.stats());
+            try (Forge forge = Forge.builder().engineOptions(options.build()).build()) {
+                Script bystander = forge.load(Script.of("bystander", "route.js", ScriptKind.SCRIPT, Routing.SCRIPT));
+                long[] crashAnswered = new long[crashes];
+                long[] nextCall = new long[crashes];
+                long[] spareBack = new long[crashes];
+                for (int i = 0; i < crashes; i++) {
+                    String tenant = "crasher" + i;
+                    Script benign = forge.load(Script.of(tenant, "route.js", ScriptKind.SCRIPT, Routing.SCRIPT));
+                    Script bomb = forge.load(Script.of(tenant, "split.js", ScriptKind.SCRIPT,
+                            "function main(d) { 'a'.repeat(2 ** 28).split(''); return d; }"));
+                    Script next = shared ? bystander : benign;
+                    forge.invoke(next.id(), Routing.DATA);
+                    awaitSpare(forge);
+                    long a = System.nanoTime();
+                    Outcome o = forge.invoke(Invocation.builder(bomb.id()).data("{}").timeout(Duration.ofSeconds(10)).build());
+                    long b = System.nanoTime();
+                    Outcome after = forge.invoke(next.id(), Routing.DATA);
+                    long c = System.nanoTime();
+                    awaitSpare(forge);
+                    long d = System.nanoTime();
+                    if (!after.isOk() || o.isOk()) {
+                        throw new IllegalStateException("crash " + o.toJson() + ", next " + after.toJson());
+                    }
+                    crashAnswered[i] = (b - a) / 1000;
+                    nextCall[i] = (c - b) / 1000;
+                    spareBack[i] = (d - b) / 1000;
+                }
+                System.out.printf("%s, %d crashes (µs):%n  the crashing call answered after %s%n"
+                                + "  the next call of %s (on the spare that took over, isolate built) %s%n"
+                                + "  until the engine had a spare ready again %s%n  %s%n",
+                        shared ? "one shared isolate process" : "a process per tenant", crashes, summary(crashAnswered),
+                        shared ? "another tenant" : "the same tenant", summary(nextCall), summary(spareBack),
+                        forge.stats());
+            }
+        }
+    }
+
+    // ---- launching a confined isolate process ------------------------------------------------------------
+
+    /**
+     * How long a new tenant's {@code load} takes when no spare is kept, so that it starts an isolate process and
+     * waits for it: confined (every layer) and unconfined side by side, alternating, in one JVM.
+     */
+    private static void launch(int tenants) {
+        Confinement[] kinds = {Confinement.REQUIRED, Confinement.NONE};
+        Forge[] forges = new Forge[kinds.length];
+        long[][] loads = new long[kinds.length][tenants];
+        try {
+            for (int k = 0; k < kinds.length; k++) {
+                forges[k] = Forge.builder().engineOptions(EngineOptions.builder().spares(0).processes(1)
+                        .confinement(kinds[k]).build()).build();
+            }
+            for (int i = 0; i < tenants; i++) {
+                for (int j = 0; j < kinds.length; j++) {
+                    int k = i % 2 == 0 ? j : kinds.length - 1 - j;
+                    long a = System.nanoTime();
+                    Script s = forges[k].load(Script.of("launch" + i, "route.js", ScriptKind.SCRIPT, Routing.SCRIPT));
+                    loads[k][i] = (System.nanoTime() - a) / 1000;
+                    if (!forges[k].invoke(s.id(), Routing.DATA).isOk()) {
+                        throw new IllegalStateException("the call after the launch failed");
+                    }
+                }
+            }
+            for (int k = 0; k < kinds.length; k++) {
+                System.out.printf("confinement %s, %d new tenants, each starting an isolate process (µs): load %s%n  %s%n",
+                        kinds[k].id(), tenants, summary(loads[k]), forges[k].stats().confinement());
+            }
+            System.out.printf("confined / unconfined p50: %.2f%n", (double) median(loads[0]) / median(loads[1]));
+        } finally {
+            for (Forge f : forges) {
+                if (f != null) {
+                    f.close();
+                }
+            }
         }
     }
 
@@ -191,7 +254,7 @@ public final class IsolationTimings {
                     long[] sync = new long[calls];
                     long[] async = new long[calls];
                     for (int i = 0; i < calls; i++) {
-                        awaitProcesses(forge, isolation == Isolation.PROCESS ? 3 : 0);
+                        awaitSpare(forge, isolation);
                         Script forSync = forge.load(Script.of("late-sync-" + i, s[0] + ".js", ScriptKind.SCRIPT, s[1]));
                         Script forAsync = forge.load(Script.of("late-async-" + i, s[0] + ".js", ScriptKind.SCRIPT, s[1]));
                         long a = System.nanoTime();
@@ -200,7 +263,7 @@ public final class IsolationTimings {
                         if (!(o instanceof Outcome.TimedOut)) {
                             throw new IllegalStateException(o.toJson());
                         }
-                        awaitProcesses(forge, isolation == Isolation.PROCESS ? 3 : 0);
+                        awaitSpare(forge, isolation);
                         long b = System.nanoTime();
                         Outcome later = forge.invokeAsync(Invocation.builder(forAsync.id()).data("{}").timeout(deadline)
                                 .build()).get();
@@ -217,11 +280,24 @@ public final class IsolationTimings {
         }
     }
 
-    private static void awaitProcesses(Forge forge, int n) {
+    private static void awaitSpare(Forge forge, Isolation isolation) {
+        if (isolation == Isolation.PROCESS) {
+            awaitSpare(forge);
+        }
+    }
+
+    /** Waits (a minute at most) until the engine has a spare isolate process ready. */
+    private static void awaitSpare(Forge forge) {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (forge.stats().processes() < n && System.nanoTime() - until < 0) {
+        while (forge.stats().spares() < 1 && System.nanoTime() - until < 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static String summary(long[] micros) {

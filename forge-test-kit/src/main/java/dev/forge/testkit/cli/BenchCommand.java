@@ -3,7 +3,6 @@ package dev.forge.testkit.cli;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.Invocation;
-import dev.forge.Isolation;
 import dev.forge.Outcome;
 import dev.forge.testkit.internal.LatencyRecorder;
 
@@ -28,12 +27,13 @@ final class BenchCommand {
     static final String USAGE = """
             forge bench FILE.js [--data @FILE] [--threads 2] [--seconds 10] [--warmup 2] [--json] [--type ...]
                                 [--timeout 2s] [--memory 100m] [--isolation process|in-process|process,in-process]
+                                [--confinement best-effort|required|none|best-effort,none]
               Invokes the script from N threads (N isolates) for S seconds after the warmup; prints
               throughput and p50/p90/p99/p99.9/max latency in microseconds, and the outcome counts.
-              With two isolations, runs both side by side in alternating half-second blocks and prints
-              each one's figures and their ratios (the first over the second).""";
+              With two isolations (or two confinements), runs both side by side in alternating half-second
+              blocks and prints each one's figures and their ratios (the first over the second).""";
 
-    /** How long each isolation runs at a time when several are compared. */
+    /** How long each engine runs at a time when several are compared. */
     static final double BLOCK_SECONDS = 0.5;
 
     private BenchCommand() {
@@ -52,11 +52,11 @@ final class BenchCommand {
                 .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
                 .concurrencyPerScript(threads)
                 .build();
-        List<Isolation> isolations = options.isolations();
+        List<IsolationFlag.Choice> engines = options.engines();
         List<Forge> forges = new ArrayList<>();
         try {
-            for (Isolation isolation : isolations) {
-                Forge forge = options.forge(engine, isolation);
+            for (IsolationFlag.Choice choice : engines) {
+                Forge forge = options.forge(engine, choice);
                 forges.add(forge);
                 forge.load(options.script());
             }
@@ -64,7 +64,7 @@ final class BenchCommand {
                     .data(options.dataJson())
                     .timeoutAction(options.timeoutAction())
                     .build();
-            List<BenchResult> results = measure(forges, isolations, invocation, threads, warmup, seconds);
+            List<BenchResult> results = measure(forges, engines, invocation, threads, warmup, seconds);
             if (results.size() == 1) {
                 out.println(args.has("--json") ? results.get(0).toJson() : results.get(0).toText(options.script().name()));
             } else {
@@ -82,7 +82,7 @@ final class BenchCommand {
      * Each Forge warms up, then (with more than one) they are measured in turns of {@link #BLOCK_SECONDS}, in
      * alternating order, until each has had {@code seconds}: a noisy machine then slows both alike.
      */
-    private static List<BenchResult> measure(List<Forge> forges, List<Isolation> isolations, Invocation invocation,
+    private static List<BenchResult> measure(List<Forge> forges, List<IsolationFlag.Choice> engines, Invocation invocation,
                                              int threads, double warmup, double seconds) throws InterruptedException {
         int n = forges.size();
         for (Forge forge : forges) {
@@ -103,7 +103,7 @@ final class BenchCommand {
         List<BenchResult> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             List<Block> mine = blocks.get(i);
-            results.add(BenchResult.of(isolations.get(i), threads, mine.stream().mapToLong(Block::nanos).sum(),
+            results.add(BenchResult.of(engines.get(i), threads, mine.stream().mapToLong(Block::nanos).sum(),
                     mine.stream().flatMap(b -> b.latencies().stream()).toList(),
                     mine.stream().flatMap(b -> b.outcomes().stream()).toList()));
         }

@@ -14,20 +14,20 @@ import java.util.Locale;
  *
  * <p>Thread-safety: immutable once made.
  *
- * @param isolation   where V8 ran
+ * @param engine      where V8 ran and how it was confined
  * @param threads     caller threads
  * @param seconds     measured wall time (warmup excluded)
  * @param invocations invocations completed in the measured time
  * @param latency     latency percentiles in µs
  * @param outcomes    outcome counts
  */
-record BenchResult(Isolation isolation, int threads, double seconds, long invocations, LatencySummary latency,
+record BenchResult(IsolationFlag.Choice engine, int threads, double seconds, long invocations, LatencySummary latency,
                    OutcomeCounts outcomes) {
 
-    static BenchResult of(Isolation isolation, int threads, long measuredNanos, List<LatencyRecorder> latencies,
+    static BenchResult of(IsolationFlag.Choice engine, int threads, long measuredNanos, List<LatencyRecorder> latencies,
                           List<OutcomeCounts> counts) {
         long[] sorted = LatencyRecorder.merge(latencies);
-        return new BenchResult(isolation, threads, measuredNanos / 1e9, sorted.length, LatencySummary.ofSorted(sorted),
+        return new BenchResult(engine, threads, measuredNanos / 1e9, sorted.length, LatencySummary.ofSorted(sorted),
                 OutcomeCounts.sum(counts));
     }
 
@@ -51,11 +51,14 @@ record BenchResult(Isolation isolation, int threads, double seconds, long invoca
         node.put("p999", latency.p999());
         node.put("max", latency.max());
         node.set("outcomes", outcomes.toJson());
-        node.put("isolation", isolation.id());
+        node.put("isolation", engine.isolation().id());
+        if (engine.isolation() == Isolation.PROCESS) {
+            node.put("confinement", engine.confinement().id());
+        }
         return node;
     }
 
-    /** Several isolations side by side: {@code {"runs":[...], "ratio":{"p50":..,"p90":..,"p99":..}}}, first over second. */
+    /** Several engines side by side: {@code {"runs":[...], "ratio":{"p50":..,"p90":..,"p99":..}}}, first over second. */
     static String comparisonJson(List<BenchResult> results) {
         ObjectNode node = Json.object();
         results.forEach(r -> node.withArray("runs").add(r.node()));
@@ -72,12 +75,12 @@ record BenchResult(Isolation isolation, int threads, double seconds, long invoca
     static String comparisonText(String scriptName, List<BenchResult> results) {
         StringBuilder sb = new StringBuilder();
         for (BenchResult r : results) {
-            sb.append(r.toText(scriptName + " (" + r.isolation.id() + ")")).append('\n');
+            sb.append(r.toText(scriptName + " (" + r.engine.label() + ")")).append('\n');
         }
         BenchResult a = results.get(0);
         BenchResult b = results.get(1);
-        sb.append(String.format(Locale.ROOT, "  %s / %s: p50 %.2f, p90 %.2f, p99 %.2f, throughput %.2f", a.isolation.id(),
-                b.isolation.id(), ratio(a.latency.p50(), b.latency.p50()), ratio(a.latency.p90(), b.latency.p90()),
+        sb.append(String.format(Locale.ROOT, "  %s / %s: p50 %.2f, p90 %.2f, p99 %.2f, throughput %.2f", a.engine.label(),
+                b.engine.label(), ratio(a.latency.p50(), b.latency.p50()), ratio(a.latency.p90(), b.latency.p90()),
                 ratio(a.latency.p99(), b.latency.p99()), ratio(a.throughput(), b.throughput())));
         return sb.toString();
     }

@@ -27,6 +27,7 @@ final class DemoCommand {
 
     static final String USAGE = """
             forge demo [--calls 300] [--seed 42] [--threads 2] [--isolation process|in-process]
+                       [--confinement best-effort|required|none]
               Routes a repeatable stream of calls through DNC, time-of-day, least-cost, header-rewrite and
               random-CLI scripts plus one hostile script; prints each decision and a latency summary.""";
 
@@ -38,17 +39,16 @@ final class DemoCommand {
     }
 
     static int run(List<String> tokens, PrintStream out) throws InterruptedException {
-        Args args = Args.parse("demo", tokens, Set.of("--calls", "--seed", "--threads", IsolationFlag.NAME), Set.of());
+        Args args = Args.parse("demo", tokens, Set.of("--calls", "--seed", "--threads", IsolationFlag.NAME, IsolationFlag.CONFINEMENT), Set.of());
         args.noPositionals();
         int count = args.positiveInt("--calls", 300);
         int seed = args.positiveInt("--seed", 42);
         int threads = args.positiveInt("--threads", 2);
         List<DemoCalls.Call> calls = new DemoCalls(seed).next(count);
 
-        EngineOptions engine = EngineOptions.builder()
-                .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
-                .concurrencyPerScript(threads)
-                .isolation(IsolationFlag.parse(args))
+        EngineOptions engine = IsolationFlag.parse(args).applyTo(EngineOptions.builder()
+                        .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
+                        .concurrencyPerScript(threads))
                 .build();
         // The listener hears of each outcome before invoke returns, so a call's line can say it built an isolate.
         Set<String> coldStarts = ConcurrentHashMap.newKeySet();

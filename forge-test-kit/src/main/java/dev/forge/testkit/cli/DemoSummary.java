@@ -57,6 +57,7 @@ final class DemoSummary {
                 stats.liveIsolates(), stats.isolatesBuilt(), stats.isolatesRebuilt(), stats.isolatesEvicted());
         out.printf(Locale.ROOT, "isolation: %s, %d isolate processes alive, %d replaced after a crash, %d tenants "
                 + "quarantined%n", stats.isolation(), stats.processes(), stats.processCrashes(), stats.quarantines());
+        out.printf(Locale.ROOT, "confinement: %s%n", stats.confinement());
         out.printf(Locale.ROOT, "containment: %d of %d hostile calls stopped at their limit; %d of %d other calls "
                 + "answered by their script%n", hostileContained, hostile, othersAnswered, others);
     }

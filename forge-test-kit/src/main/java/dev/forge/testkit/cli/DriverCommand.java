@@ -30,6 +30,7 @@ final class DriverCommand {
     static final String USAGE = """
             forge driver FILE.js FUNCTION [--args JSON] [--timeout 2s] [--memory 100m] [--allow-host HOST:PORT]...
                                  [--env KEY=VALUE]... [--datastore @FILE] [--isolation process|in-process]
+                                 [--confinement best-effort|required|none]
               Calls the driver's exported FUNCTION once (module.exports or module.export = {...}).
               --args is a JSON array of arguments, or one JSON value passed as the only argument,
               e.g. --args '{"number":"4420"}'. Prints {"outcome":"ok","result":...,"micros":N}.

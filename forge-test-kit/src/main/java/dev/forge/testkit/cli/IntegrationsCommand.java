@@ -2,6 +2,7 @@ package dev.forge.testkit.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
+import dev.forge.EngineOptions;
 import dev.forge.integrations.Integration;
 import dev.forge.integrations.IntegrationFolder;
 import dev.forge.internal.Json;
@@ -33,6 +34,7 @@ final class IntegrationsCommand {
 
     static final String USAGE = """
             forge integrations serve --dir DIR --port N [--allow-host HOST:PORT]... [--isolation process|in-process]
+                                  [--confinement best-effort|required|none]
                                      [--teleforge <host:port/db | redis://...> --teleforge-domain DOMAIN [--teleforge-to ID]]
               Serves the integrations in DIR (a folder each: integration.json with name and identifier, backend.js,
               tenant.html/css/js, user.html/css/js) on 127.0.0.1:N (0: any free port), each enabled for every tenant:
@@ -49,7 +51,7 @@ final class IntegrationsCommand {
     static int run(List<String> tokens, PrintStream out) {
         Args args = Args.parse("integrations", tokens,
                 Set.of("--dir", "--port", "--allow-host", "--teleforge", "--teleforge-domain", "--teleforge-to",
-                        IsolationFlag.NAME), Set.of(),
+                        IsolationFlag.NAME, IsolationFlag.CONFINEMENT), Set.of(),
                 Set.of("--allow-host"));
         String sub = args.onePositional("serve");
         if (!sub.equals("serve")) {
@@ -102,7 +104,7 @@ final class IntegrationsCommand {
         LocalIntegrationServer server;
         try {
             server = LocalIntegrationServer.builder(integrations).port(port).egress(egress.build()).callControl(calls)
-                    .isolation(IsolationFlag.parse(args)).start();
+                    .engineOptions(IsolationFlag.parse(args).applyTo(EngineOptions.builder()).build()).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
         }

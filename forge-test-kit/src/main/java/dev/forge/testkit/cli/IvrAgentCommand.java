@@ -55,7 +55,7 @@ final class IvrAgentCommand {
     static final String USAGE = """
             forge ivr-agent --url ws://HOST:PORT/ws/token/v1/TOKEN --script FILE.js [--key KEY] [--sessions N]
                             [--timeout 2s] [--memory 100m] [--tts-otype N] [--env KEY=VALUE]... [--allow-host HOST:PORT]...
-                            [--isolation process|in-process]
+                            [--isolation process|in-process] [--confinement best-effort|required|none]
               Takes control of every IVR session that starts with component key KEY (any key without --key) and
               runs the voice script's main(data, ctx) for it. Prints one JSON line per session: callid, ivrid, key,
               the outcome (as forge run prints it) and the oTypes of the components applied. --timeout limits each

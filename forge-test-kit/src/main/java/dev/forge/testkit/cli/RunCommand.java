@@ -21,10 +21,12 @@ final class RunCommand {
             forge run FILE.js [--data JSON | --data @FILE] [--type script|app] [--timeout 2s] [--memory 100m]
                               [--timeout-action "480 Temporarily Unavailable"] [--allow-host HOST:PORT]...
                               [--env KEY=VALUE]... [--datastore @FILE] [--isolation process|in-process]
+                              [--confinement best-effort|required|none]
               Runs the script's main(data) once; prints {"outcome":...,"micros":N} on stdout.
               Apps may fetch only from --allow-host destinations; --datastore preloads a JSON object of keys.
               Default data {"routing":{}}; a timeout without --timeout-action answers 408 Request Timeout.
-              V8 runs in an isolate process unless --isolation in-process (trusted scripts only).
+              V8 runs in an isolate process unless --isolation in-process (trusted scripts only),
+              confined by the OS as far as it allows (--confinement required: or fail; none: not at all).
               Exit 0 ok, 2 rejected, 3 timeout, 4 error, 5 overloaded, 64 usage error.""";
 
     private RunCommand() {

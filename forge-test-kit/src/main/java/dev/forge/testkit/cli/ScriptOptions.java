@@ -5,7 +5,6 @@ import dev.forge.EgressPolicy;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
 import dev.forge.InMemoryDatastore;
-import dev.forge.Isolation;
 import dev.forge.Limits;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
@@ -34,10 +33,11 @@ import java.util.function.Supplier;
  * @param timeoutAction the timeout action, or {@code null} for {@link SipStatus#DEFAULT_TIMEOUT_ACTION}
  * @param egress        the destinations {@code fetch} may reach ({@code --allow-host})
  * @param datastore     the datastore, preloaded from {@code --datastore @FILE}
- * @param isolations    where V8 runs ({@code --isolation}); more than one only for {@code forge bench}
+ * @param engines       where V8 runs and how it is confined ({@code --isolation}, {@code --confinement}); more
+ *                      than one only for {@code forge bench}
  */
 record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus timeoutAction, EgressPolicy egress,
-                     InMemoryDatastore datastore, List<Isolation> isolations) {
+                     InMemoryDatastore datastore, List<IsolationFlag.Choice> engines) {
 
     /** The tenant the CLI's scripts are stored under. */
     static final String TENANT = "cli";
@@ -47,7 +47,7 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
 
     /** The flags this record reads; commands add their own. */
     static final Set<String> FLAGS = Set.of("--data", "--type", "--timeout", "--memory", "--timeout-action",
-            "--allow-host", "--env", "--datastore", IsolationFlag.NAME);
+            "--allow-host", "--env", "--datastore", IsolationFlag.NAME, IsolationFlag.CONFINEMENT);
 
     /** The flags that may be given more than once. */
     static final Set<String> REPEATABLE = Set.of("--allow-host", "--env");
@@ -93,22 +93,18 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
         return forge(EngineOptions.builder().threads(1).maxIsolates(4).processes(1).spares(0).build());
     }
 
-    /** As {@link #forge()}, with these engine options (the command line's isolation wins). */
+    /** As {@link #forge()}, with these engine options (the command line's isolation and confinement win). */
     Forge forge(EngineOptions engine) {
-        if (isolations.size() > 1) {
-            throw new UsageException(IsolationFlag.NAME + ": give one of process or in-process, got " + isolations.stream()
-                    .map(Isolation::id).toList() + " (only forge bench compares several)");
-        }
-        return forge(engine, isolations.get(0));
+        return forge(engine, IsolationFlag.single(engines));
     }
 
-    /** As {@link #forge()}, with these engine options and this isolation. */
-    Forge forge(EngineOptions engine, Isolation isolation) {
+    /** As {@link #forge()}, with these engine options, isolation and confinement. */
+    Forge forge(EngineOptions engine, IsolationFlag.Choice choice) {
         return Forge.builder()
                 .limits(limits)
                 .egress(egress)
                 .datastore(datastore)
-                .engineOptions(engine.toBuilder().isolation(isolation).build())
+                .engineOptions(choice.applyTo(engine.toBuilder()).build())
                 .build();
     }
 

@@ -2,7 +2,6 @@ package dev.forge.testkit.cli;
 
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
-import dev.forge.Isolation;
 import dev.forge.Limits;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
@@ -36,7 +35,7 @@ final class WorkerCommand {
 
     static final String USAGE = """
             forge worker --redis URL --scripts DIR [--node NAME] [--prefix forge] [--timeout 2s] [--max N]
-                         [--isolation process|in-process]
+                         [--isolation process|in-process] [--confinement best-effort|required|none]
               Consumes invocations for the scripts in DIR (named by file name, with or without .js; an app if
               its first line is // forge:type app). Prints one line per outcome on stderr.
               Messages not answered finally go to another worker after the timeout plus a second.
@@ -49,7 +48,7 @@ final class WorkerCommand {
 
     static int run(List<String> tokens, PrintStream err) throws InterruptedException {
         Set<String> flags = new HashSet<>(TransportFlags.FLAGS);
-        flags.addAll(Set.of("--scripts", "--node", "--timeout", "--max", IsolationFlag.NAME));
+        flags.addAll(Set.of("--scripts", "--node", "--timeout", "--max", IsolationFlag.NAME, IsolationFlag.CONFINEMENT));
         Args args = Args.parse("worker", tokens, flags, Set.of());
         args.noPositionals();
         TransportFlags transportFlags = TransportFlags.parse(args);
@@ -61,7 +60,7 @@ final class WorkerCommand {
         Limits limits = ScriptOptions.flag("--timeout", () -> new Limits(
                 Limits.parseDuration("--timeout", args.value("--timeout").orElse("2s")), Limits.DEFAULT_HEAP_BYTES));
         int max = args.positiveInt("--max", Integer.MAX_VALUE);
-        Isolation isolation = IsolationFlag.parse(args);
+        IsolationFlag.Choice isolation = IsolationFlag.parse(args);
         TransportOptions options = new TransportOptions(TransportOptions.visibilityFor(limits.timeout()),
                 TransportOptions.DEFAULT.maxAttempts(), TransportOptions.DEFAULT.maxInFlight());
 
@@ -69,7 +68,7 @@ final class WorkerCommand {
         // the node's datastore is the same Redis, so every node sees what any node's scripts stored
         try (RedisDatastore datastore = new RedisDatastore(transportFlags.endpoint(), transportFlags.prefix());
              Forge forge = Forge.builder().limits(limits).datastore(datastore)
-                     .engineOptions(EngineOptions.builder().isolation(isolation).build()).build();
+                     .engineOptions(isolation.applyTo(EngineOptions.builder()).build()).build();
              RedisTransport transport = transportFlags.open(options)) {
             scripts.values().forEach(forge::load);
             err.println("forge worker " + node + ": " + scripts.size() + " scripts from " + dir + ", consuming from "

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
 import dev.forge.EngineOptions;
-import dev.forge.Isolation;
 import dev.forge.InMemoryDatastore;
 import dev.forge.integrations.HookOutcome;
 import dev.forge.integrations.Integration;
@@ -128,7 +127,7 @@ public final class LocalIntegrationServer implements AutoCloseable {
         private EgressPolicy egress = EgressPolicy.DENY_ALL;
         private CallControl callControl = new FakeCallControl();
         private Datastore datastore = new InMemoryDatastore();
-        private Isolation isolation = EngineOptions.DEFAULT_ISOLATION;
+        private EngineOptions engineOptions = EngineOptions.DEFAULT;
 
         private Builder(List<Integration> integrations) {
             this.integrations = List.copyOf(Objects.requireNonNull(integrations, "integrations"));
@@ -158,9 +157,9 @@ public final class LocalIntegrationServer implements AutoCloseable {
             return this;
         }
 
-        /** Where the backends' V8 runs; process isolation by default. */
-        public Builder isolation(Isolation value) {
-            this.isolation = Objects.requireNonNull(value, "isolation");
+        /** The engine's options: where the backends' V8 runs (process isolation by default), how it is confined. */
+        public Builder engineOptions(EngineOptions value) {
+            this.engineOptions = Objects.requireNonNull(value, "engineOptions");
             return this;
         }
 
@@ -176,7 +175,7 @@ public final class LocalIntegrationServer implements AutoCloseable {
             new SecureRandom().nextBytes(key);
             IntegrationHost host = IntegrationHost.builder(registry).datastore(datastore).secretKey(key)
                     .callControl(callControl).egress(egress)
-                    .forge(b -> b.engineOptions(EngineOptions.builder().isolation(isolation).build())).build();
+                    .forge(b -> b.engineOptions(engineOptions)).build();
             try {
                 IntegrationHttp http = IntegrationHttp.builder(host).build();
                 IntegrationHttpServer server = IntegrationHttpServer.start(request -> handle(host, http, request), port);

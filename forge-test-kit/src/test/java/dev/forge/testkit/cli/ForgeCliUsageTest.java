@@ -51,6 +51,17 @@ class ForgeCliUsageTest {
     }
 
     @Test
+    void unknownConfinementOnEveryCommandThatRunsScripts() {
+        String expected = "--confinement: unknown confinement 'jail'; use best-effort, required or none";
+        usageError("forge run: " + expected, "run", script, "--confinement", "jail");
+        usageError("forge driver: " + expected, "driver", script, "search", "--confinement", "jail");
+        usageError("forge bench: " + expected, "bench", script, "--confinement", "jail");
+        usageError("forge demo: " + expected, "demo", "--confinement", "jail");
+        usageError("forge ivr-agent: " + expected, "ivr-agent", "--url", "ws://127.0.0.1:1/ws/token/v1/t", "--script",
+                script, "--confinement", "jail");
+    }
+
+    @Test
     void malformedTimeoutAction() {
         usageError("--timeout-action: 'Busy' is not \"[sip code] [reason]\"", "run", script, "--timeout-action", "Busy");
         usageError("--timeout-action: '486' has no reason phrase", "run", script, "--timeout-action", "486");
@@ -97,7 +108,7 @@ class ForgeCliUsageTest {
 
     @Test
     void unknownFlagOrCommand() {
-        usageError("unknown flag '--frobnicate' for forge run; known flags: --allow-host, --call-id, --data", "run", script, "--frobnicate");
+        usageError("unknown flag '--frobnicate' for forge run; known flags: --allow-host, --call-id, --confinement, --data", "run", script, "--frobnicate");
         usageError("forge deploy: unknown command 'deploy'", "deploy");
         usageError("unknown flag '--json' for forge demo", "demo", "--json");
     }
