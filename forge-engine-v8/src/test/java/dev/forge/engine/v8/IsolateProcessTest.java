@@ -24,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -160,6 +161,32 @@ class IsolateProcessTest {
         String open = reachOut(dir, Confinement.NONE);
         assertEquals("{\"network\":\"connected\",\"files\":\"written\",\"read\":\"read 3\"}", open);
         assertTrue(Files.exists(dir.resolve("from-the-child.txt")));
+    }
+
+    @Test
+    void aMissingLayerFailsTheBuildWhenRequiredAndIsReportedOtherwise() {
+        try (Forge real = forge(EngineOptions.builder().spares(0))) {
+            assumeTrue(real.stats().confinement().startsWith("network: none, files: read-only, view: its own")
+                    && !real.stats().confinement().contains("not confined"), "this machine cannot confine isolate processes");
+        }
+        System.setProperty("forge.isolate.main", ForgingChild.class.getName());
+        System.setProperty("forge.isolate.jvmArgs", "-Dstandin.hide=view");
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> forge(EngineOptions.builder().spares(0).confinement(Confinement.REQUIRED)).close());
+            assertTrue(e.getMessage().contains("started without [view: its own]"), e.getMessage());
+            try (Forge forge = forge(EngineOptions.builder().spares(0).confinement(Confinement.BEST_EFFORT))) {
+                String layers = forge.stats().confinement();
+                assertTrue(layers.contains("not confined: an isolate process could not start confined: it started "
+                        + "without [view: its own]"), layers);
+                Script s = forge.load(Script.of("fallback", "f.js", ScriptKind.APP,
+                        "// standin:echo\nasync function main(d) { return d; }"));
+                assertTrue(forge.invoke(Invocation.builder(s.id()).data("{\"a\":1}").build()).isOk());
+            }
+        } finally {
+            System.clearProperty("forge.isolate.main");
+            System.clearProperty("forge.isolate.jvmArgs");
+        }
     }
 
     /** What a stand-in child reports it could reach, or null if the confinement asked for is not there. */

@@ -40,6 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code garbage}: writes bytes that are no frame;</li>
  *   <li>{@code flood}: writes console lines without end;</li>
  *   <li>{@code answer-ahead}: answers its turn, and also writes an answer for a turn the host has not started;</li>
+ *   <li>with {@code -Dstandin.hide=NAME} (through {@code forge.isolate.jvmArgs}) it reports layer NAME (e.g.
+ *       {@code view}) missing, as a machine without it would;</li>
  *   <li>{@code reach-out}: answers with what it could reach: a TCP connection to the address in the call's
  *       data, a file written in the folder it names (both outside its temporary folder), and the files it
  *       names to read (the host's).</li>
@@ -73,7 +75,13 @@ public final class ForgingChild {
             t.setDaemon(true);
             t.start();
         }
-        out.begin(Frames.READY).str(ChildMain.confinement(socket.getParent())).writeTo(control);
+        String report = ChildMain.confinement(socket.getParent());
+        String hide = System.getProperty("standin.hide");
+        if (hide != null) {
+            // reports a layer as missing, as a machine without it would
+            report = report.replaceAll(hide + ": [^,]*", hide + ": the host's");
+        }
+        out.begin(Frames.READY).str(report).writeTo(control);
         try {
             while (true) {
                 FrameIn.readFrom(in, Frames.MAX_HOST_FRAME);

@@ -106,7 +106,9 @@ final class ChildLauncher {
         }
         paths.add(nativeDir);
         paths.add(socket(id));
-        return paths.stream().map(p -> p.toAbsolutePath().normalize()).filter(p -> !p.startsWith("/usr")).toList();
+        List<Path> all = paths.stream().map(p -> p.toAbsolutePath().normalize()).filter(p -> !p.startsWith("/usr")).toList();
+        // one inside another is shown with it (and could not be mounted inside a read-only one)
+        return all.stream().filter(p -> all.stream().noneMatch(q -> !q.equals(p) && p.startsWith(q))).toList();
     }
 
     /**

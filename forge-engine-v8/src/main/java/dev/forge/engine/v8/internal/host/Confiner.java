@@ -57,7 +57,7 @@ final class Confiner {
             done
             show /usr ,nodev
             if [ -f /etc/ld.so.cache ]; then show /etc/ld.so.cache ,nodev; fi
-            for d in null zero random urandom; do show /dev/$d ""; done
+            for d in null zero random urandom; do show /dev/$d ,noexec; done
             mkdir "$R/proc" && mount -t proc -o nosuid,nodev,noexec proc "$R/proc" || fail "cannot mount /proc"
             mkdir -p "$R$T" && mount --bind "$T/.tmp" "$R$T" || fail "cannot show $T"
             mount -o remount,bind,ro "$R" || fail "cannot make $R read-only"
