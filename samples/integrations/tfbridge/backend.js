@@ -6,29 +6,15 @@
 //
 // Tenant settings: url (public, the pop service), token (secret, sent as X-Pop-Token).
 
-function query(url, name) {
-  var q = url.indexOf('?');
-  if (q < 0) {
-    return null;
-  }
-  var pairs = url.substring(q + 1).split('&');
-  for (var i = 0; i < pairs.length; i++) {
-    var kv = pairs[i].split('=');
-    if (decodeURIComponent(kv[0]) === name) {
-      return decodeURIComponent(kv[1] || '');
-    }
-  }
-  return null;
-}
-
 function onhttp(data, callback) {
   if (data.method !== 'POST') {
     callback(405, 'Method Not Allowed', 'text/plain', 'POST a Teleforge notification');
     return;
   }
-  var domain = data.domain || query(data.url, 'domain');
+  // the tenant is the one the host named for the request, never one the request names itself
+  var domain = data.domain;
   if (!domain) {
-    callback(400, 'Bad Request', 'text/plain', 'no tenant: call on the tenant\'s address or add ?domain=');
+    callback(400, 'Bad Request', 'text/plain', 'no tenant: post on the tenant\'s own address');
     return;
   }
   var note;

@@ -5,7 +5,8 @@
  */
 module dev.forge.integrations {
     requires transitive dev.forge.api;
-    requires transitive jdk.httpserver;
+    // Jetty serves the integrations' HTTP (IntegrationHttpServer.handler hands out a Jetty Handler)
+    requires transitive org.eclipse.jetty.server;
     requires java.net.http;
     requires org.slf4j;
 

@@ -72,6 +72,11 @@ public final class IntegrationHost implements AutoCloseable {
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@code loadIntr} and {@code saveIntr} wait for the datastore: 5 seconds. */
     public static final Duration DEFAULT_STORE_WAIT = Duration.ofSeconds(5);
+    /**
+     * The default {@link Builder#traceLevel}: 5, so that {@code console.trace('SCRIPT', 5, ...)}, as the
+     * framework's own examples log, shows.
+     */
+    public static final int DEFAULT_TRACE_LEVEL = 5;
     /** The value a backend's entry gives for a hook it does not define. */
     private static final String ABSENT = "\"forge:no-hook\"";
 
@@ -94,7 +99,7 @@ public final class IntegrationHost implements AutoCloseable {
         this.httpTimeout = b.httpTimeout;
         IntegrationBindings bindings = new IntegrationBindings(settings, new SystemHttp(b.egress), b.callControl,
                 b.storeWait, b.hookTimeout.compareTo(b.httpTimeout) > 0 ? b.hookTimeout : b.httpTimeout,
-                registry::isEnabled);
+                registry::isEnabled, b.traceLevel);
         Forge.Builder forgeBuilder = Forge.builder().egress(b.egress).limits(b.limits);
         b.forge.accept(forgeBuilder);
         this.forge = forgeBuilder.bindings(bindings).build();
@@ -140,7 +145,8 @@ public final class IntegrationHost implements AutoCloseable {
 
     /**
      * Answers an HTTP request with the {@code onhttp} hook of the integration it names. The answer is what the
-     * hook gave its callback; or 404 when there is no such integration or it has no {@code onhttp}, 500 when
+     * hook gave its callback; or 404 when there is no such integration, the request's tenant has not enabled it
+     * or it has no {@code onhttp}, 500 when
      * the hook failed before calling back, 503 when the engine is overloaded, and 504 when it did not call back
      * within the HTTP timeout. The future never fails.
      *
@@ -153,6 +159,10 @@ public final class IntegrationHost implements AutoCloseable {
         if (integration == null) {
             return CompletableFuture.completedFuture(IntegrationResponse.text(404, "Not Found",
                     "no integration '" + request.identifier() + "'\n"));
+        }
+        if (request.domain() != null && !registry.isEnabled(request.domain(), integration.identifier())) {
+            return CompletableFuture.completedFuture(IntegrationResponse.text(404, "Not Found", "integration '"
+                    + integration.identifier() + "' is not enabled for " + request.domain() + "\n"));
         }
         CompletableFuture<IntegrationResponse> answer = new CompletableFuture<>();
         HookContext ctx = new HookContext(integration.identifier(), "onhttp", request.domain(), answer);
@@ -255,6 +265,7 @@ public final class IntegrationHost implements AutoCloseable {
         private Duration hookTimeout = DEFAULT_HOOK_TIMEOUT;
         private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
         private Duration storeWait = DEFAULT_STORE_WAIT;
+        private int traceLevel = DEFAULT_TRACE_LEVEL;
         private Consumer<Forge.Builder> forge = b -> { };
 
         private Builder(IntegrationRegistry registry) {
@@ -313,6 +324,20 @@ public final class IntegrationHost implements AutoCloseable {
         /** How long {@code loadIntr} / {@code saveIntr} wait for the datastore; {@link #DEFAULT_STORE_WAIT}. */
         public Builder storeWait(Duration value) {
             this.storeWait = positive("storeWait", value);
+            return this;
+        }
+
+        /**
+         * Which {@code console.trace(category, level, domain, message)} lines are logged: those whose level is at
+         * most this, on the framework's scale of 0 (the worst problems only) to 9 (everything);
+         * {@link #DEFAULT_TRACE_LEVEL} by default. Levels 0-1 log at ERROR, 2 at WARN, the rest at INFO, on the
+         * logger {@code forge.script.<tenant>} as the rest of a backend's console.
+         */
+        public Builder traceLevel(int value) {
+            if (value < 0 || value > 9) {
+                throw new IllegalArgumentException("traceLevel: must be 0 (least) to 9 (everything), got " + value);
+            }
+            this.traceLevel = value;
             return this;
         }
 

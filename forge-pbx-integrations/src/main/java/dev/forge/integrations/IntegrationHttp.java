@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code <prefix>/<identifier>/...} ({@code /integrations} by default) goes to the integration's
  *       {@code onhttp(data, callback)}; {@code data.url} is the whole target, {@code data.domain} the tenant the
- *       domain resolver names (by default the Host header's name, unless it is an IP address or
- *       {@code localhost}).</li>
+ *       host's {@linkplain Builder#domainResolver domain resolver} names for the request (none by default).
+ *       When it names a tenant that has not enabled the integration, the answer is 404 and the hook does not
+ *       run; the hook may act only for that tenant, and without one for none.</li>
  *   <li>{@code <settings>/...} ({@code /settings} by default) serves the front ends:
  *       {@code GET <settings>/tenant/<domain>} and {@code GET <settings>/user/<domain>/<user>} are the pages;
  *       {@code GET|POST <settings>/data/<identifier>/<domain>[/<user>]} loads the public settings and saves what
@@ -206,7 +207,18 @@ public final class IntegrationHttp implements WebHandler {
         return CompletableFuture.completedFuture(value);
     }
 
-    /** The default domain resolver: the Host header's name, unless it is an IP address or localhost. */
+    /** The default domain resolver: no tenant for any request. */
+    public static String noDomain(WebRequest request) {
+        return null;
+    }
+
+    /**
+     * A domain resolver that believes the {@code Host} header: its name, unless it is an IP address or
+     * {@code localhost}. Anyone who can reach the server can send any Host header, so use it only where that
+     * header was set by something the host trusts (a reverse proxy that routes each tenant's own name and
+     * rejects others, or the development server on loopback). A hook reached this way may read and write the
+     * named tenant's settings.
+     */
     public static String hostDomain(WebRequest request) {
         String host = request.header("Host");
         if (host == null || host.isBlank()) {
@@ -232,7 +244,7 @@ public final class IntegrationHttp implements WebHandler {
         private final IntegrationHost host;
         private String prefix = DEFAULT_PREFIX;
         private String settingsPrefix = DEFAULT_SETTINGS_PREFIX;
-        private Function<WebRequest, String> domainResolver = IntegrationHttp::hostDomain;
+        private Function<WebRequest, String> domainResolver = IntegrationHttp::noDomain;
 
         private Builder(IntegrationHost host) {
             this.host = Objects.requireNonNull(host, "host");
@@ -250,7 +262,13 @@ public final class IntegrationHttp implements WebHandler {
             return this;
         }
 
-        /** Names the tenant of a request for {@code data.domain} (null when unknown). */
+        /**
+         * Names the tenant of a request for {@code data.domain} (null when it belongs to none). This is how the
+         * host tells Forge whose request it is, from what it has authenticated: the name the TLS certificate was
+         * served for, a token or signature it checked, the path its own router matched. The default names none;
+         * {@link IntegrationHttp#hostDomain} trusts the Host header and suits only a trusted front or loopback.
+         * It must not block.
+         */
         public Builder domainResolver(Function<WebRequest, String> value) {
             this.domainResolver = Objects.requireNonNull(value, "domainResolver");
             return this;

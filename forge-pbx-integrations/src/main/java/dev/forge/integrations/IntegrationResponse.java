@@ -7,7 +7,7 @@ package dev.forge.integrations;
  *
  * <p>Thread-safety: immutable.
  *
- * @param code        the HTTP status, 100 to 599
+ * @param code        the HTTP status, 200 to 599 (a final answer: 1xx are interim, and over 599 no client knows)
  * @param text        the reason phrase, e.g. {@code Ok}
  * @param contentType the body's media type; {@code text/plain} when absent
  * @param body        the body; empty when absent
@@ -15,8 +15,8 @@ package dev.forge.integrations;
 public record IntegrationResponse(int code, String text, String contentType, String body) {
 
     public IntegrationResponse {
-        if (code < 100 || code > 599) {
-            throw new IllegalArgumentException("code: an HTTP status is 100 to 599, got " + code);
+        if (code < 200 || code > 599) {
+            throw new IllegalArgumentException("code: the status of an answer must be 200 to 599, got " + code);
         }
         text = text == null || text.isBlank() ? defaultText(code) : text;
         contentType = contentType == null || contentType.isBlank() ? "text/plain" : contentType;
@@ -30,7 +30,6 @@ public record IntegrationResponse(int code, String text, String contentType, Str
 
     private static String defaultText(int code) {
         return switch (code / 100) {
-            case 1 -> "Continue";
             case 2 -> "OK";
             case 3 -> "Redirect";
             case 4 -> "Client Error";

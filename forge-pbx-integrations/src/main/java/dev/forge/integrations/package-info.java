@@ -12,7 +12,8 @@
  *       own isolate and raises events into its hooks; {@link dev.forge.integrations.IntegrationSettings}
  *       keeps the public and secret settings.</li>
  *   <li>HTTP: {@link dev.forge.integrations.IntegrationHttp}, a host-neutral dispatcher, and
- *       {@link dev.forge.integrations.IntegrationHttpServer}, its adapter to the JDK's HTTP server.</li>
+ *       {@link dev.forge.integrations.IntegrationHttpServer}, which serves it on Jetty with every client-held
+ *       resource bounded.</li>
  * </ul>
  */
 package dev.forge.integrations;

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The backend API on the real engine: hooks and their data, onhttp, console.trace, system.format, settings, calls. */
@@ -135,7 +136,7 @@ class HooksTest {
         assertEquals(new IntegrationResponse(200, "Ok", "application/json", "true"), r);
         String log = CapturedLogs.events().stream().filter(l -> l.logger().equals("forge.script.seed"))
                 .map(CapturedLogs.Event::toString).reduce("", (a, b) -> a + b + "\n");
-        assertTrue(log.contains("DEBUG forge.script.seed [SCRIPT 5] tenant1.pbx.com: Call hung up with data {\"domain\":"),
+        assertTrue(log.contains("INFO forge.script.seed [SCRIPT 5] tenant1.pbx.com: Call hung up with data {\"domain\":"),
                 log);
         assertTrue(log.contains("[SCRIPT 5] tenant1.pbx.com: Received http request with data {\"method\":\"POST\","
                 + "\"scheme\":\"https\",\"body\":\"{\\\"a\\\":1}\",\"identifier\":\"seed\",\"url\":\"/integrations/seed/x?y=1\","
@@ -157,6 +158,71 @@ class HooksTest {
         assertEquals(List.of("ERROR forge.script.levels [CRM 1] tenant1.pbx.com: failed",
                 "WARN forge.script.levels [CRM 2] tenant1.pbx.com: slow",
                 "INFO forge.script.levels [CRM 4]: posted"), lines);
+    }
+
+    @Test
+    void tracesAboveTheHostsLevelAreNotLogged() throws Exception {
+        registry.register(Integration.builder().name("Quiet").identifier("quiet").backend("""
+                function ongroup(data) {
+                  console.trace('CRM', 2, data.domain, 'kept');
+                  console.trace('CRM', 3, data.domain, 'kept too');
+                  console.trace('CRM', 4, data.domain, 'dropped');
+                  console.trace('CRM', 9, data.domain, 'dropped too');
+                }
+                """).build());
+        registry.enable("tenant1.pbx.com", "quiet");
+        host = IntegrationHost.builder(registry).secretKey(new byte[16]).traceLevel(3).build();
+        assertTrue(raise(host, Fixtures.ringing()).isOk());
+        List<String> lines = CapturedLogs.events().stream().filter(l -> l.logger().equals("forge.script.quiet"))
+                .map(CapturedLogs.Event::toString).toList();
+        assertEquals(List.of("WARN forge.script.quiet [CRM 2] tenant1.pbx.com: kept",
+                "INFO forge.script.quiet [CRM 3] tenant1.pbx.com: kept too"), lines);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IntegrationHost.builder(registry).traceLevel(10));
+        assertEquals("traceLevel: must be 0 (least) to 9 (everything), got 10", e.getMessage());
+    }
+
+    @Test
+    void aCallbackStatusThatIsNoFinalAnswerIsRefused() throws Exception {
+        IntegrationHost h = host("status", """
+                function onhttp(data, callback) {
+                  const errors = [];
+                  for (const code of [100, 199, 600, 0, -1, 200.5, 'abc', NaN]) {
+                    try { callback(code, 'x', 'text/plain', ''); } catch (e) { errors.push(e.name + ': ' + e.message); }
+                  }
+                  callback(202, 'Accepted', 'application/json', JSON.stringify(errors));
+                }
+                """);
+        IntegrationResponse r = h.http(new IntegrationRequest("GET", "http", "", "status", "/integrations/status",
+                null, List.of())).get(10, TimeUnit.SECONDS);
+        assertEquals(202, r.code(), r::toString);
+        List<String> errors = new java.util.ArrayList<>();
+        EventJson.MAPPER.readTree(r.body()).forEach(n -> errors.add(n.asText()));
+        String refused = "RangeError: callback: code: the status of an answer must be an integer from 200 to 599, got ";
+        assertEquals(List.of(refused + "100", refused + "199", refused + "600", refused + "0", refused + "-1",
+                refused + "200.5", refused + "'abc'", refused + "NaN"), errors);
+    }
+
+    @Test
+    void aHookThatOnlyGivesABadStatusIsAnsweredNotLeftHanging() throws Exception {
+        IntegrationHost h = host("badstatus", "function onhttp(data, callback) { callback(101, 'Switching'); }");
+        IntegrationResponse r = h.http(new IntegrationRequest("GET", "http", "", "badstatus", "/integrations/badstatus",
+                null, List.of())).get(10, TimeUnit.SECONDS);
+        assertEquals(500, r.code(), r::toString);
+    }
+
+    @Test
+    void errorsShowTheBackendsFramesAndNoneOfForges() throws Exception {
+        IntegrationHost h = host("thrower", """
+                function helper(x) { return loadIntr('tenant2.pbx.com', '', 'token', true); }
+                function ongroup(data) { return helper(data); }
+                """);
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, raise(h, Fixtures.ringing()).outcome());
+        String stack = failed.error().scriptStack();
+        assertTrue(stack.contains("helper"), stack);
+        assertTrue(stack.contains("ongroup"), stack);
+        assertFalse(stack.contains("forge:"), stack);
+        assertFalse(failed.toJson().contains("forge:bindings"), failed.toJson());
     }
 
     @Test
@@ -284,16 +350,21 @@ class HooksTest {
                 okData(raise(h, Fixtures.cdr())));
         assertEquals("call-1", calls.started.poll().id());
         assertEquals("call-1", calls.ended.poll().end().id());
-        // a request with no tenant: only tenants that enabled the integration
+        // a request the host named no tenant for: it may act for none, not even a tenant that enabled it
         IntegrationResponse r = h.http(new IntegrationRequest("POST", "http", "", "nosy", "/integrations/nosy", null,
                 List.of())).get(10, TimeUnit.SECONDS);
+        String none = ": domain: this onhttp runs for no tenant (the host named none for the request) and may act for none, got ";
         assertEquals(tree("""
-                ["loadIntr: domain: 'tenant2.pbx.com' has not enabled integration 'nosy'",
-                 "saveIntr: domain: 'tenant2.pbx.com' has not enabled integration 'nosy'",
-                 "startCall: domain: 'tenant2.pbx.com' has not enabled integration 'nosy'",
+                ["loadIntr%1$s'tenant2.pbx.com'",
+                 "saveIntr%1$s'tenant2.pbx.com'",
+                 "startCall%1$s'tenant2.pbx.com'",
                  "endCall: id: 'call-999' is not a call this integration started; give an id that its startCall returned",
-                 "call-2"]"""), tree(r.body()));
-        assertEquals("call-2", calls.started.poll().id());
+                 "startCall%1$s'tenant1.pbx.com'"]""".formatted(none)), tree(r.body()));
+        // a request for a tenant that has not enabled it does not reach it
+        IntegrationResponse other = h.http(new IntegrationRequest("POST", "http", "", "nosy", "/integrations/nosy",
+                "tenant2.pbx.com", List.of())).get(10, TimeUnit.SECONDS);
+        assertEquals(404, other.code());
+        assertEquals("integration 'nosy' is not enabled for tenant2.pbx.com\n", other.body());
         assertNull(calls.started.poll());
         assertNull(calls.ended.poll());
         assertEquals(0, h.settings().loadPublic("nosy", "tenant2.pbx.com", "").toCompletableFuture()

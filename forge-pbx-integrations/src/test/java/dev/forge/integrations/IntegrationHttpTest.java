@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dispatcher on the JDK's HTTP server, reached over loopback with the JDK's HTTP client. */
+/** The dispatcher on Jetty, reached over loopback with the JDK's HTTP client. */
 class IntegrationHttpTest {
 
     private static final String TENANT_HTML = """
@@ -90,7 +90,7 @@ class IntegrationHttpTest {
         assertEquals("ourcrmsys", data.get("identifier").asText());
         assertEquals("/integrations/ourcrmsys/contacts/7?full=1", data.get("url").asText());
         assertFalse(data.has("domain"), "127.0.0.1 names no tenant");
-        assertTrue(r.body().contains("{\"name\":\"X-trace\",\"value\":\"abc\"}"), r.body());
+        assertTrue(r.body().contains("{\"name\":\"X-Trace\",\"value\":\"abc\"}"), r.body());
     }
 
     @Test

@@ -36,8 +36,9 @@ import java.util.function.BiPredicate;
  * datastore answers at once; a remote one takes a round trip), and {@link CallControl} must answer at once.
  * The JavaScript side is {@code backend.js}.
  *
- * <p>An integration acts only for the tenants that enabled it, and a hook raised for a tenant only for that
- * tenant: {@code loadIntr}, {@code saveIntr} and {@code startCall} refuse any other {@code domain}, and
+ * <p>An integration acts only for the tenants that enabled it, and a hook only for the tenant it runs for (none,
+ * for an {@code onhttp} request the host named no tenant for): {@code loadIntr}, {@code saveIntr} and
+ * {@code startCall} refuse any other {@code domain}, and
  * {@code endCall} ends only calls that this integration started (the seed's "ID returned from the startCall
  * function"), for the same tenant. So a hostile integration author reaches no tenant that did not choose the
  * integration, and a tenant's events cannot be turned against another's.
@@ -71,15 +72,17 @@ public final class IntegrationBindings implements Bindings {
      * @param longestHook the longest a hook invocation may last (its deadline): the JavaScript side forgets the
      *                    state of invocations older than that (and a minute)
      * @param enabled     whether a tenant (first) enabled an integration (second)
+     * @param traceLevel  the highest {@code console.trace} level logged, 0 to 9
      */
     public IntegrationBindings(IntegrationSettings settings, SystemHttp http, CallControl calls, Duration storeWait,
-                               Duration longestHook, BiPredicate<String, String> enabled) {
+                               Duration longestHook, BiPredicate<String, String> enabled, int traceLevel) {
         this.enabled = enabled;
         this.settings = settings;
         this.http = http;
         this.calls = calls;
         this.storeWait = storeWait;
-        this.installer = INSTALLER.replace("__MAX_AGE_MS__", Long.toString(longestHook.toMillis() + 60_000));
+        this.installer = INSTALLER.replace("__MAX_AGE_MS__", Long.toString(longestHook.toMillis() + 60_000))
+                .replace("__TRACE_LEVEL__", Integer.toString(traceLevel));
     }
 
     @Override
@@ -197,11 +200,16 @@ public final class IntegrationBindings implements Bindings {
     }
 
     /**
-     * {@code domain}, when the integration may act for it: the hook's own tenant when it was raised for one, and
-     * always a tenant that enabled the integration.
+     * {@code domain}, when the integration may act for it: the hook's own tenant, and only if that tenant enabled
+     * the integration. A hook that runs for no tenant (an {@code onhttp} request the host named none for) may act
+     * for none.
      */
     private String tenant(HookContext ctx, String function, String domain) {
-        if (ctx.domain() != null && !ctx.domain().equalsIgnoreCase(domain)) {
+        if (ctx.domain() == null) {
+            throw new IllegalArgumentException(function + ": domain: this " + ctx.hook() + " runs for no tenant (the host "
+                    + "named none for the request) and may act for none, got '" + domain + "'");
+        }
+        if (!ctx.domain().equalsIgnoreCase(domain)) {
             throw new IllegalArgumentException(function + ": domain: this " + ctx.hook() + " runs for '" + ctx.domain()
                     + "' and may act for no other tenant, got '" + domain + "'");
         }

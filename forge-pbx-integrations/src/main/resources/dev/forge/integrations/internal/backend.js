@@ -18,6 +18,8 @@
   const MathFloor = Math.floor;
   const MathAbs = Math.abs;
   const ErrorCtor = Error;
+  const RangeErrorCtor = RangeError;
+  const NumberIsInteger = Number.isInteger;
   const TypeErrorCtor = TypeError;
   const ArrayIsArray = Array.isArray;
   const ObjectFreeze = Object.freeze;
@@ -480,9 +482,11 @@
   // ---- console.trace ------------------------------------------------------------------------------------
   // Forge's console is frozen; the backend sees this one instead (see IntegrationScripts: the backend runs
   // inside a function whose parameter "console" shadows the global).
-  function level(n) {
-    const v = NumberCtor(n);
-    return v <= 1 ? 'error' : v === 2 ? 'warn' : v <= 4 ? 'info' : 'debug';
+  // Vodia's levels run from 0 (only the worst) to 9 (everything); a trace shows when its level is at most
+  // the host's (IntegrationHost.Builder.traceLevel, 5 unless set), at the SLF4J level its number suggests.
+  const TRACE_LEVEL = __TRACE_LEVEL__;
+  function level(v) {
+    return v <= 1 ? 'error' : v === 2 ? 'warn' : 'info';
   }
 
   const traceConsole = ObjectFreeze({
@@ -492,9 +496,13 @@
     warn: frozenConsole.warn,
     error: frozenConsole.error,
     trace: function trace(category, lvl, domain, message) {
+      const n = NumberCtor(lvl);
+      if (n > TRACE_LEVEL) {
+        return;
+      }
       const where = domain === undefined || domain === null || domain === '' ? ''
           : ' ' + (typeof domain === 'object' && domain.address !== undefined ? StringCtor(domain.address) : StringCtor(domain));
-      host.log(level(lvl), '[' + StringCtor(category) + ' ' + StringCtor(NumberCtor(lvl)) + ']' + where + ': '
+      host.log(level(n), '[' + StringCtor(category) + ' ' + StringCtor(n) + ']' + where + ': '
           + textOf(message));
     }
   });
@@ -578,13 +586,19 @@
       if (st.answered || st.settled) {
         return;
       }
-      st.answered = true;
+      const status = code === undefined || code === null ? 200 : NumberCtor(code);
+      if (!NumberIsInteger(status) || status < 200 || status > 599) {
+        // refused before anything is sent, so the hook may still answer with a status that is one
+        throw new RangeErrorCtor('callback: code: the status of an answer must be an integer from 200 to 599, got '
+            + (typeof code === 'string' ? "'" + code + "'" : StringCtor(code)));
+      }
       host.callSync('respond', {
-        code: code === undefined || code === null ? 200 : NumberCtor(code),
+        code: status,
         text: text === undefined || text === null ? null : StringCtor(text),
         contentType: contentType === undefined || contentType === null ? null : StringCtor(contentType),
         body: body === undefined || body === null ? '' : typeof body === 'string' ? body : JSONStringify(body)
       });
+      st.answered = true;
       settleIfIdle(st);
     };
   }

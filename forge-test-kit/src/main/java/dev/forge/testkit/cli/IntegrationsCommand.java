@@ -5,6 +5,7 @@ import dev.forge.EgressPolicy;
 import dev.forge.EngineOptions;
 import dev.forge.integrations.Integration;
 import dev.forge.integrations.IntegrationFolder;
+import dev.forge.integrations.IntegrationHost;
 import dev.forge.internal.Json;
 import dev.forge.redis.RedisEndpoint;
 import dev.forge.spi.CallEnd;
@@ -33,14 +34,16 @@ import java.util.concurrent.CountDownLatch;
 final class IntegrationsCommand {
 
     static final String USAGE = """
-            forge integrations serve --dir DIR --port N [--allow-host HOST:PORT]... [--isolation process|in-process]
-                                  [--confinement best-effort|required|none]
+            forge integrations serve --dir DIR --port N [--allow-host HOST:PORT]... [--log-level 0-9]
+                                  [--isolation process|in-process] [--confinement best-effort|required|none]
                                      [--teleforge <host:port/db | redis://...> --teleforge-domain DOMAIN [--teleforge-to ID]]
               Serves the integrations in DIR (a folder each: integration.json with name and identifier, backend.js,
               tenant.html/css/js, user.html/css/js) on 127.0.0.1:N (0: any free port), each enabled for every tenant:
                 POST /events/group, /events/agent, /events/cdr   raise the event in the body (JSON, the seed's fields)
                 /integrations/<identifier>/...                   reaches the integration's onhttp
                 /settings/tenant/<domain>, /settings/user/<domain>/<user>   the front ends, for a browser
+              The tenant of a request is the name in its Host header (a development server; see integrations.md).
+              --log-level shows console.trace lines up to that level on stderr (0 least, 9 all; 5 by default).
               Prints {"serving":...} when ready, then a JSON line per startCall / endCall. --allow-host lets
               system.http and fetch reach HOST:PORT. --teleforge posts Teleforge's inbound calls to the
               integration tfbridge (or --teleforge-to) for the tenant DOMAIN.""";
@@ -50,7 +53,7 @@ final class IntegrationsCommand {
 
     static int run(List<String> tokens, PrintStream out) {
         Args args = Args.parse("integrations", tokens,
-                Set.of("--dir", "--port", "--allow-host", "--teleforge", "--teleforge-domain", "--teleforge-to",
+                Set.of("--dir", "--port", "--allow-host", "--log-level", "--teleforge", "--teleforge-domain", "--teleforge-to",
                         IsolationFlag.NAME, IsolationFlag.CONFINEMENT), Set.of(),
                 Set.of("--allow-host"));
         String sub = args.onePositional("serve");
@@ -64,6 +67,7 @@ final class IntegrationsCommand {
         }
         int port = port(args.value("--port").orElseThrow(() ->
                 new UsageException("--port: missing; give the port to serve on 127.0.0.1 (0 for any free one)")));
+        int traceLevel = logLevel(args.value("--log-level").orElse(Integer.toString(IntegrationHost.DEFAULT_TRACE_LEVEL)));
         EgressPolicy.Builder egress = EgressPolicy.builder();
         for (String hostPort : args.values("--allow-host")) {
             try {
@@ -103,7 +107,8 @@ final class IntegrationsCommand {
         FakeCallControl calls = new FakeCallControl(event -> print(out, line(event)));
         LocalIntegrationServer server;
         try {
-            server = LocalIntegrationServer.builder(integrations).port(port).egress(egress.build()).callControl(calls)
+            server = LocalIntegrationServer.builder(integrations).port(port).traceLevel(traceLevel).egress(egress.build())
+                    .callControl(calls)
                     .engineOptions(IsolationFlag.parse(args).applyTo(EngineOptions.builder()).build()).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
@@ -138,6 +143,18 @@ final class IntegrationsCommand {
             }
         }
         return ExitCode.OK;
+    }
+
+    private static int logLevel(String text) {
+        try {
+            int level = Integer.parseInt(text.trim());
+            if (level >= 0 && level <= 9) {
+                return level;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--log-level: must be a level from 0 (least) to 9 (everything), got '" + text + "'");
     }
 
     private static int port(String text) {

@@ -128,6 +128,7 @@ public final class LocalIntegrationServer implements AutoCloseable {
         private CallControl callControl = new FakeCallControl();
         private Datastore datastore = new InMemoryDatastore();
         private EngineOptions engineOptions = EngineOptions.DEFAULT;
+        private int traceLevel = IntegrationHost.DEFAULT_TRACE_LEVEL;
 
         private Builder(List<Integration> integrations) {
             this.integrations = List.copyOf(Objects.requireNonNull(integrations, "integrations"));
@@ -157,6 +158,13 @@ public final class LocalIntegrationServer implements AutoCloseable {
             return this;
         }
 
+        /** Which {@code console.trace} levels are logged: 0 (least) to 9 (everything); 5 by default. */
+        public Builder traceLevel(int value) {
+            IntegrationHost.builder(new IntegrationRegistry()).traceLevel(value); // the same check, the same error
+            this.traceLevel = value;
+            return this;
+        }
+
         /** The engine's options: where the backends' V8 runs (process isolation by default), how it is confined. */
         public Builder engineOptions(EngineOptions value) {
             this.engineOptions = Objects.requireNonNull(value, "engineOptions");
@@ -174,10 +182,11 @@ public final class LocalIntegrationServer implements AutoCloseable {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             IntegrationHost host = IntegrationHost.builder(registry).datastore(datastore).secretKey(key)
-                    .callControl(callControl).egress(egress)
+                    .callControl(callControl).egress(egress).traceLevel(traceLevel)
                     .forge(b -> b.engineOptions(engineOptions)).build();
             try {
-                IntegrationHttp http = IntegrationHttp.builder(host).build();
+                // a development server on loopback: the tenant is whatever the Host header names (documented)
+                IntegrationHttp http = IntegrationHttp.builder(host).domainResolver(IntegrationHttp::hostDomain).build();
                 IntegrationHttpServer server = IntegrationHttpServer.start(request -> handle(host, http, request), port);
                 return new LocalIntegrationServer(host, server);
             } catch (IOException | RuntimeException e) {

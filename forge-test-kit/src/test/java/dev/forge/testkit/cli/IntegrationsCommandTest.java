@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,11 +128,10 @@ class IntegrationsCommandTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, agent.statusCode(), agent.body());
 
-            HttpResponse<String> call = client.send(HttpRequest.newBuilder(URI.create(base + "/integrations/dialer/call"))
-                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, call.statusCode(), call.body());
-            assertEquals("{\"id\":\"call-1\"}", call.body());
+            // the development server takes the tenant from the Host header (which the JDK's client will not set)
+            String call = postWithHost(base, "/integrations/dialer/call", "tenant1.pbx.com");
+            assertTrue(call.startsWith("HTTP/1.1 200 "), call);
+            assertTrue(call.endsWith("\r\n\r\n{\"id\":\"call-1\"}"), call);
             assertEquals(Json.parse("line", "{\"startCall\":{\"id\":\"call-1\",\"origin\":\"integration dialer\","
                     + "\"domain\":\"tenant1.pbx.com\",\"user\":\"41\",\"to\":\"+12125550100\",\"timeout\":60.0,"
                     + "\"connect\":false}}"), out.next());
@@ -149,6 +150,17 @@ class IntegrationsCommandTest {
             cli.join(TimeUnit.SECONDS.toMillis(20));
         }
         assertEquals(ExitCode.OK, exit.get());
+    }
+
+    /** The whole answer to an empty POST sent with this Host header, on a connection of its own. */
+    private static String postWithHost(String base, String path, String host) throws IOException {
+        URI uri = URI.create(base);
+        try (java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
@@ -222,6 +234,72 @@ class IntegrationsCommandTest {
     }
 
     @Test
+    void traceLinesShowUpToTheLogLevel(@TempDir Path dir) throws Exception {
+        Path tracer = Files.createDirectories(dir.resolve("tracer"));
+        Files.writeString(tracer.resolve("integration.json"), "{\"name\": \"Tracer\", \"identifier\": \"tracer\"}");
+        // as the framework's own examples log; the level-1 line comes last, so once it shows, the others would have
+        Files.writeString(tracer.resolve("backend.js"), """
+                function ongroup(data) {
+                  console.trace('SCRIPT', 5, data.domain, system.format('group %s is %s', data.group.name, data.state));
+                  console.trace('SCRIPT', 7, data.domain, 'a detail');
+                  console.trace('SCRIPT', 1, data.domain, 'done');
+                }
+                """);
+        String group = Files.readString(SAMPLES.resolve("events/group.json"));
+        List<String> shown = traced(dir, group);
+        assertEquals(List.of("[INFO] [SCRIPT 5] tenant1.pbx.com: group Support queue is ringing",
+                "[ERROR] [SCRIPT 1] tenant1.pbx.com: done"), shown, "5, the default, shows the documentation's examples");
+        assertEquals(List.of("[INFO] [SCRIPT 5] tenant1.pbx.com: group Support queue is ringing",
+                "[INFO] [SCRIPT 7] tenant1.pbx.com: a detail", "[ERROR] [SCRIPT 1] tenant1.pbx.com: done"),
+                traced(dir, group, "--log-level", "9"));
+        assertEquals(List.of("[ERROR] [SCRIPT 1] tenant1.pbx.com: done"), traced(dir, group, "--log-level", "1"));
+    }
+
+    /** The trace lines {@code forge integrations serve} prints to stderr for one group event, in a JVM of its own. */
+    private static List<String> traced(Path dir, String event, String... flags) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.forge.testkit.cli.ForgeCli", "integrations", "serve", "--dir", dir.toString(), "--port", "0"));
+        command.addAll(List.of(flags));
+        Process p = new ProcessBuilder(command).start();
+        try {
+            LinkedBlockingQueue<String> err = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                        StandardCharsets.UTF_8))) {
+                    lines.lines().forEach(err::add);
+                } catch (IOException e) {
+                    // the process ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertNotNull(ready, "the server printed nothing; stderr: " + err);
+            String base = Json.parse("ready", ready).get("serving").asText();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/events/group"))
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(event)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            List<String> shown = new ArrayList<>();
+            while (true) {
+                String line = err.poll(30, TimeUnit.SECONDS);
+                assertNotNull(line, "no 'done' trace within 30 s; saw " + shown);
+                if (line.contains("[SCRIPT ")) {
+                    shown.add(line.substring(0, line.indexOf(']') + 1) + line.substring(line.indexOf(" [SCRIPT ")));
+                    if (line.endsWith(": done")) {
+                        return shown;
+                    }
+                }
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void usageErrors(@TempDir Path dir) throws Exception {
         ForgeCliUsageTest.usageError("forge integrations: --dir: missing; give the folder", "integrations", "serve", "--port", "0");
         ForgeCliUsageTest.usageError("--port: missing", "integrations", "serve", "--dir", dir.toString());
@@ -232,6 +310,8 @@ class IntegrationsCommandTest {
         ForgeCliUsageTest.usageError("unknown subcommand 'run'", "integrations", "run");
         ForgeCliUsageTest.usageError("--allow-host: allow-host: 'crm' is not HOST:PORT", "integrations", "serve",
                 "--dir", dir.toString(), "--port", "0", "--allow-host", "crm");
+        ForgeCliUsageTest.usageError("--log-level: must be a level from 0 (least) to 9 (everything), got '10'",
+                "integrations", "serve", "--dir", dir.toString(), "--port", "0", "--log-level", "10");
         ForgeCliUsageTest.usageError("--teleforge-domain: missing", "integrations", "serve", "--dir", dir.toString(),
                 "--port", "0", "--teleforge", "localhost:6379/0");
 

@@ -5,6 +5,7 @@ import dev.forge.EgressPolicy;
 import dev.forge.integrations.HookOutcome;
 import dev.forge.integrations.IntegrationFolder;
 import dev.forge.integrations.IntegrationHost;
+import dev.forge.integrations.IntegrationRequest;
 import dev.forge.integrations.IntegrationResponse;
 import dev.forge.integrations.IntegrationSettings;
 import dev.forge.integrations.PbxEvent;
@@ -158,10 +159,14 @@ class SamplesTest {
 
     @Test
     void theBridgeRefusesWhatIsNotATeleforgeCall() throws Exception {
-        HttpResponse<String> r = post("/integrations/tfbridge/teleforge?domain=tenant1.pbx.com", "{\"type\":\"status\"}");
-        assertEquals(422, r.statusCode());
+        IntegrationResponse r = server.host().http(new IntegrationRequest("POST", "http", "{\"type\":\"status\"}",
+                "tfbridge", "/integrations/tfbridge/teleforge", "tenant1.pbx.com", List.of())).get(20, TimeUnit.SECONDS);
+        assertEquals(422, r.code());
         assertEquals("not a Teleforge call notification", r.body());
-        HttpResponse<String> noTenant = post("/integrations/tfbridge/teleforge", sample("teleforge-inbound.json"));
+        // a tenant named in the request itself is no tenant: only the host names one (here, the Host header)
+        HttpResponse<String> noTenant = post("/integrations/tfbridge/teleforge?domain=tenant1.pbx.com",
+                sample("teleforge-inbound.json"));
         assertEquals(400, noTenant.statusCode());
+        assertEquals("no tenant: post on the tenant's own address", noTenant.body());
     }
 }

@@ -86,8 +86,12 @@ public final class CapturedLogs implements SLF4JServiceProvider {
     private static final class CapturingLogger extends AbstractLogger {
         private static final long serialVersionUID = 1L;
 
+        /** Whether this is one of Forge's loggers: only theirs are kept at DEBUG (libraries such as Jetty log a lot). */
+        private final boolean forges;
+
         CapturingLogger(String name) {
             this.name = name;
+            this.forges = name.startsWith("forge") || name.startsWith("dev.forge");
         }
 
         @Override
@@ -115,12 +119,12 @@ public final class CapturedLogs implements SLF4JServiceProvider {
 
         @Override
         public boolean isDebugEnabled() {
-            return true;
+            return forges;
         }
 
         @Override
         public boolean isDebugEnabled(Marker marker) {
-            return true;
+            return forges;
         }
 
         @Override

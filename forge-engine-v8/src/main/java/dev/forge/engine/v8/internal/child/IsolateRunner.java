@@ -169,7 +169,7 @@ public final class IsolateRunner implements AutoCloseable {
         String message = error.getDetailedMessage();
         int line = error.getLineNumber();
         int column = error.getStartColumn() + 1;
-        String stack = error.getStack() == null ? "" : Stacks.withoutPrelude(error.getStack());
+        String stack = error.getStack() == null ? "" : Stacks.withoutForgeFrames(error.getStack());
         if (!syntax) {
             int[] where = Stacks.position(stack, spec.resourceName());
             if (where[0] > 0) {

@@ -13,14 +13,17 @@ public final class Stacks {
     private Stacks() {
     }
 
-    /** The stack without Forge's own frames: a tenant sees only its code. */
-    public static String withoutPrelude(String stack) {
-        if (stack.indexOf(Prelude.RESOURCE_NAME) < 0) {
+    /**
+     * The stack without Forge's own frames (the prelude's and every bindings installer's, such as the
+     * integrations framework): a tenant sees only its code.
+     */
+    public static String withoutForgeFrames(String stack) {
+        if (stack.indexOf(Prelude.RESOURCE_NAME) < 0 && stack.indexOf(Prelude.BINDINGS_PREFIX) < 0) {
             return stack;
         }
         StringBuilder out = new StringBuilder(stack.length());
         for (String line : stack.split("\n", -1)) {
-            if (!line.contains(Prelude.RESOURCE_NAME)) {
+            if (!line.contains(Prelude.RESOURCE_NAME) && !line.contains(Prelude.BINDINGS_PREFIX)) {
                 if (out.length() > 0) {
                     out.append('\n');
                 }

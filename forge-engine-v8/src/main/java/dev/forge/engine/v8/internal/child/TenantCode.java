@@ -76,7 +76,7 @@ final class TenantCode {
         if (reason instanceof V8ValueObject error) {
             String stack = error.getString("stack");
             if (stack != null) {
-                return Stacks.withoutPrelude(stack);
+                return Stacks.withoutForgeFrames(stack);
             }
         }
         return reason.toString();

@@ -105,7 +105,7 @@ final class Results {
         JsonNode e = Json.parse("error", json);
         String name = e.path("name").asText("");
         String message = e.path("message").asText("");
-        String stack = Stacks.withoutPrelude(e.path("stack").asText(""));
+        String stack = Stacks.withoutForgeFrames(e.path("stack").asText(""));
         if ("RangeError".equals(name) && message.contains(STACK_OVERFLOW)) {
             int[] where = Stacks.position(stack, resourceName);
             return call.failed(new ScriptException(ScriptException.Kind.STACK, "RangeError: " + message, stack, where[0], where[1]));
