@@ -25,14 +25,18 @@ import java.util.function.Predicate;
  * @param firstOId        the first {@code oId} the controller puts on an applied component; each apply gets the
  *                        next one, so that {@code ivrapi_component_stopped} can be matched to its session. Far
  *                        above the component ids of a hand-made script by default
- * @param terminateAfterReaccept after a reconnect, terminate the component that was running: for a platform that
- *                        drops the events of a session while its controller is away, where the component's stop
- *                        event may be lost and its stage would wait until cancelled. Off by default: the stage
- *                        then waits for the stop event, which the platform sends after the reaccept
+ * @param settleAfterReaccept after a reconnect, how long a component that was running when the socket dropped
+ *                        may take to report its end before Forge probes it. A platform that keeps a session's
+ *                        events for the reaccept sends the stop of a component that ended meanwhile right after
+ *                        answering {@code ivrapi_reaccept}; one that does not keep them never sends it. When no
+ *                        stop event came within this time, Forge sends {@code ivrapi_component_terminate}: a
+ *                        refusal (nothing to terminate) means the component had ended and its stop was lost
+ *                        ({@link ComponentResult.Ending#LOST}); an answer means it was still running and is now
+ *                        stopped ({@link ComponentResult.Ending#INTERRUPTED}). Zero probes at once
  */
 public record ControlOptions(Predicate<String> keyFilter, String keyDescription, Overlap overlap,
                              Duration terminateGrace, int dtmfBuffer, int threads, long firstOId,
-                             boolean terminateAfterReaccept) {
+                             Duration settleAfterReaccept) {
 
     /** What a second apply does while a component runs. */
     public enum Overlap {
@@ -48,13 +52,14 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
     public static final int DEFAULT_DTMF_BUFFER = 64;
     public static final int DEFAULT_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     public static final long DEFAULT_FIRST_OID = 1_000_000L;
-    public static final boolean DEFAULT_TERMINATE_AFTER_REACCEPT = false;
+    public static final Duration DEFAULT_SETTLE_AFTER_REACCEPT = Duration.ofSeconds(2);
 
     public ControlOptions {
         Objects.requireNonNull(keyFilter, "keyFilter");
         Objects.requireNonNull(keyDescription, "keyDescription");
         Objects.requireNonNull(overlap, "overlap");
         Objects.requireNonNull(terminateGrace, "terminateGrace");
+        Objects.requireNonNull(settleAfterReaccept, "settleAfterReaccept");
         if (terminateGrace.isNegative() || terminateGrace.isZero()) {
             throw new IllegalArgumentException("terminateGrace must be positive, got " + terminateGrace);
         }
@@ -66,6 +71,10 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
         }
         if (firstOId < 0) {
             throw new IllegalArgumentException("firstOId must be 0 or more, got " + firstOId);
+        }
+        if (settleAfterReaccept.isNegative()) {
+            throw new IllegalArgumentException("settleAfterReaccept must be zero (probe at once) or more, got "
+                    + settleAfterReaccept);
         }
     }
 
@@ -82,7 +91,7 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
         b.keyFilter = keyFilter;
         b.keyDescription = keyDescription;
         return b.overlap(overlap).terminateGrace(terminateGrace).dtmfBuffer(dtmfBuffer).threads(threads)
-                .firstOId(firstOId).terminateAfterReaccept(terminateAfterReaccept);
+                .firstOId(firstOId).settleAfterReaccept(settleAfterReaccept);
     }
 
     /** True when this controller takes sessions with {@code key}. */
@@ -94,7 +103,7 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
     public String toString() {
         return "ControlOptions[keys=" + keyDescription + ", overlap=" + overlap + ", terminateGrace=" + terminateGrace
                 + ", dtmfBuffer=" + dtmfBuffer + ", threads=" + threads + ", firstOId=" + firstOId
-                + ", terminateAfterReaccept=" + terminateAfterReaccept + "]";
+                + ", settleAfterReaccept=" + settleAfterReaccept + "]";
     }
 
     /** Builds {@link ControlOptions}; {@link #build()} validates. Not thread-safe. */
@@ -106,7 +115,7 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
         private int dtmfBuffer = DEFAULT_DTMF_BUFFER;
         private int threads = DEFAULT_THREADS;
         private long firstOId = DEFAULT_FIRST_OID;
-        private boolean terminateAfterReaccept = DEFAULT_TERMINATE_AFTER_REACCEPT;
+        private Duration settleAfterReaccept = DEFAULT_SETTLE_AFTER_REACCEPT;
 
         private Builder() {
         }
@@ -156,14 +165,15 @@ public record ControlOptions(Predicate<String> keyFilter, String keyDescription,
             return this;
         }
 
-        public Builder terminateAfterReaccept(boolean value) {
-            this.terminateAfterReaccept = value;
+        /** See {@link ControlOptions#settleAfterReaccept()}; {@link Duration#ZERO} probes at once after a reaccept. */
+        public Builder settleAfterReaccept(Duration value) {
+            this.settleAfterReaccept = Objects.requireNonNull(value, "settleAfterReaccept");
             return this;
         }
 
         public ControlOptions build() {
             return new ControlOptions(keyFilter, keyDescription, overlap, terminateGrace, dtmfBuffer, threads,
-                    firstOId, terminateAfterReaccept);
+                    firstOId, settleAfterReaccept);
         }
     }
 }

@@ -76,6 +76,15 @@ final class ControlledSession implements IvrSession {
         boolean terminateWanted;
         boolean terminateInFlight;
         ScheduledFuture<?> grace;
+        /** It was running when the socket dropped and its stop has not been seen: settle it after the reaccept. */
+        boolean unsettled;
+        /** The terminate in flight is the settle probe. */
+        boolean probing;
+        /** The probe's answer was ok: it was still running and the probe stopped it. */
+        boolean interrupted;
+        /** A stop event that came while the probe was in flight: the probe's answer says which ending it is. */
+        IvrEvent.ComponentStopped heldStop;
+        ScheduledFuture<?> settle;
 
         Op(Component component, CompletableFuture<ComponentResult> stage) {
             this.component = component;
@@ -309,16 +318,38 @@ final class ControlledSession implements IvrSession {
                         event.oId());
                 return;
             }
-            machine.componentStopped();
-            mirror();
-            finish(op);
-            JsonNode r = event.results();
-            ObjectNode results = r == null || r.isNull() ? null : r.isObject() ? (ObjectNode) r
-                    : JsonNodeFactory.instance.objectNode().set("value", r);
-            op.stage.complete(new ComponentResult(op.component, op.sentAs, op.oId, event.transferKey(), results,
-                    event.extra(), false));
-            pump();
+            if (op.probing) {
+                op.heldStop = event; // it stopped by itself, or because of the probe: its answer tells
+                return;
+            }
+            stopped(op, event, op.interrupted ? ComponentResult.Ending.INTERRUPTED : ComponentResult.Ending.STOPPED);
         });
+    }
+
+    /** The running {@code op} ended with its stop {@code event}. */
+    private void stopped(Op op, IvrEvent.ComponentStopped event, ComponentResult.Ending ending) {
+        machine.componentStopped();
+        mirror();
+        finish(op);
+        op.stage.complete(resultOf(op, event, ending));
+        pump();
+    }
+
+    private static ComponentResult resultOf(Op op, IvrEvent.ComponentStopped event, ComponentResult.Ending ending) {
+        JsonNode r = event.results();
+        ObjectNode results = r == null || r.isNull() ? null : r.isObject() ? (ObjectNode) r
+                : JsonNodeFactory.instance.objectNode().set("value", r);
+        return new ComponentResult(op.component, op.sentAs, op.oId, event.transferKey(), results, event.extra(),
+                ending);
+    }
+
+    /** The running {@code op} ended and no stop event says how: {@code ending} says what Forge knows. */
+    private void endedUnseen(Op op, ComponentResult.Ending ending) {
+        machine.componentStopped();
+        mirror();
+        finish(op);
+        op.stage.complete(new ComponentResult(op.component, op.sentAs, op.oId, null, null, Map.of(), ending));
+        pump();
     }
 
     private void finish(Op op) {
@@ -327,6 +358,9 @@ final class ControlledSession implements IvrSession {
         }
         if (op.grace != null) {
             op.grace.cancel(false);
+        }
+        if (op.settle != null) {
+            op.settle.cancel(false);
         }
         controller.untrack(op.oId);
         op.terminateWaiters.forEach(w -> w.complete(true));
@@ -363,25 +397,37 @@ final class ControlledSession implements IvrSession {
 
     private void sendTerminate(Op op) {
         op.terminateWanted = true;
+        terminateOnWire(op, false);
+    }
+
+    /** Sends {@code ivrapi_component_terminate} for {@code op} unless the link is down or one is on its way. */
+    private boolean terminateOnWire(Op op, boolean probe) {
         if (!machine.isLinkUp() || op.terminateInFlight || ended.isDone()) {
-            return; // sent after the reaccept, or already on its way
+            return false; // sent after the reaccept, or already on its way
         }
         IvrRequest.SessionCommand request;
         try {
             request = machine.terminate();
         } catch (IvrStateException e) {
-            return; // already sent on this link
+            return false; // already sent on this link
         }
         op.terminateInFlight = true;
-        client.request(request, serial).whenComplete((reply, error) -> onTerminateReply(op, error));
+        op.probing = probe;
+        client.request(request, serial).whenComplete((reply, error) -> onTerminateReply(op, probe, error));
+        return true;
     }
 
-    private void onTerminateReply(Op op, Throwable error) {
+    private void onTerminateReply(Op op, boolean probe, Throwable error) {
         op.terminateInFlight = false;
+        op.probing = false;
         if (running != op) {
             return;
         }
         IvrException e = error == null ? null : Await.translate(error, "ivrapi_component_terminate");
+        if (probe) {
+            onProbeReply(op, e);
+            return;
+        }
         if (e instanceof IvrConnectionException) {
             return; // sent again after the reaccept
         }
@@ -392,19 +438,98 @@ final class ControlledSession implements IvrSession {
             return;
         }
         // answered (or no answer in time): give its stop event a moment, then count it stopped
+        afterGrace(op, () -> componentGone(op, true));
+    }
+
+    /** Runs {@code gone} on the session's thread {@link ControlOptions#terminateGrace()} from now, if op still runs. */
+    private void afterGrace(Op op, Runnable gone) {
         try {
             op.grace = client.timers().schedule(() -> serial.execute(() -> {
                 if (running == op) {
-                    componentGone(op, true);
+                    gone.run();
                 }
             }), options.terminateGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closed) {
-            componentGone(op, true);
+            gone.run();
         }
+    }
+
+    // ---- settling a component across a disconnect
+
+    /**
+     * After a reaccept: {@code op} was running when the socket dropped and its stop has not been seen. A platform
+     * that keeps a session's events sends it right after the reaccept's answer; one that drops them never does.
+     * Give it {@link ControlOptions#settleAfterReaccept()}, then probe.
+     */
+    private void settle(Op op) {
+        Duration wait = options.settleAfterReaccept();
+        if (wait.isZero()) {
+            probe(op);
+            return;
+        }
+        try {
+            op.settle = client.timers().schedule(() -> serial.execute(() -> {
+                if (running == op) {
+                    probe(op);
+                }
+            }), wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            probe(op); // the client is closing; the session ends CLOSED anyway
+        }
+    }
+
+    /**
+     * The probe is {@code ivrapi_component_terminate}, the one request whose answer tells whether a component
+     * still runs: refused (nothing to terminate) when it had ended, answered ok when it ran and is now stopped.
+     * Not sent when a terminate of yours is already wanted: its answer settles the component as well.
+     */
+    private void probe(Op op) {
+        if (!op.unsettled || op.terminateWanted) {
+            return;
+        }
+        if (terminateOnWire(op, true)) {
+            LOG.debug("session {}: no stop for {} (oId {}) within {} after the reaccept; probing it with"
+                    + " ivrapi_component_terminate", ivrid(), op.component.describe(), op.oId,
+                    options.settleAfterReaccept());
+        }
+    }
+
+    private void onProbeReply(Op op, IvrException e) {
+        IvrEvent.ComponentStopped held = op.heldStop;
+        op.heldStop = null;
+        if (e instanceof IvrConnectionException) {
+            if (held != null) {
+                stopped(op, held, ComponentResult.Ending.STOPPED);
+            }
+            return; // dropped again: the next reaccept settles it again
+        }
+        op.unsettled = false;
+        if (e == null) {
+            // it was still running, and the probe stopped it: its stop event, if any, comes now
+            op.interrupted = true;
+            if (held != null) {
+                stopped(op, held, ComponentResult.Ending.INTERRUPTED);
+            } else {
+                afterGrace(op, () -> endedUnseen(op, ComponentResult.Ending.INTERRUPTED));
+            }
+            return;
+        }
+        if (held != null) {
+            stopped(op, held, ComponentResult.Ending.STOPPED); // it ended by itself just before the probe
+            return;
+        }
+        // nothing to terminate (or no answer): it ended while the socket was down, and its stop was not kept
+        LOG.debug("session {}: {} (oId {}) ended while the socket was down; its stop event was lost ({})", ivrid(),
+                op.component.describe(), op.oId, e.getMessage());
+        endedUnseen(op, ComponentResult.Ending.LOST);
     }
 
     /** The component stopped without a stop event: terminated ({@code ran}), or it never ran. */
     private void componentGone(Op op, boolean ran) {
+        if (op.unconfirmed == null) {
+            endedUnseen(op, ComponentResult.Ending.TERMINATED);
+            return;
+        }
         if (ran) {
             machine.componentStopped();
         } else {
@@ -412,14 +537,10 @@ final class ControlledSession implements IvrSession {
         }
         mirror();
         finish(op);
-        if (op.unconfirmed != null) {
-            String message = "The platform never confirmed " + op.component.describe() + " on session " + ivrid()
-                    + " (" + op.unconfirmed.getMessage() + "); Forge terminated it so that nothing runs unseen";
-            op.stage.completeExceptionally(op.unconfirmed instanceof IvrTimeoutException
-                    ? new IvrTimeoutException(message) : new IvrConnectionException(message, op.unconfirmed));
-        } else {
-            op.stage.complete(new ComponentResult(op.component, op.sentAs, op.oId, null, null, Map.of(), true));
-        }
+        String message = "The platform never confirmed " + op.component.describe() + " on session " + ivrid()
+                + " (" + op.unconfirmed.getMessage() + "); Forge terminated it so that nothing runs unseen";
+        op.stage.completeExceptionally(op.unconfirmed instanceof IvrTimeoutException
+                ? new IvrTimeoutException(message) : new IvrConnectionException(message, op.unconfirmed));
         pump();
     }
 
@@ -507,7 +628,11 @@ final class ControlledSession implements IvrSession {
         Op op = running;
         if (op != null) {
             finish(op);
-            op.stage.completeExceptionally(endedError("while " + op.component.describe() + " was running"));
+            if (op.heldStop != null) {
+                op.stage.complete(resultOf(op, op.heldStop, ComponentResult.Ending.STOPPED)); // it did stop
+            } else {
+                op.stage.completeExceptionally(endedError("while " + op.component.describe() + " was running"));
+            }
         }
         for (Op queued : queue) {
             queued.stage.completeExceptionally(endedError("before " + queued.component.describe() + " was sent"));
@@ -626,6 +751,14 @@ final class ControlledSession implements IvrSession {
             }
             machine.linkDown();
             mirror();
+            Op op = running;
+            if (op != null) {
+                // its stop may come while the socket is down, and a platform that does not keep events drops it
+                op.unsettled |= op.confirmed;
+                if (op.settle != null) {
+                    op.settle.cancel(false);
+                }
+            }
             if (handedOver) {
                 each(l -> l.onLinkDown(this));
             }
@@ -685,8 +818,10 @@ final class ControlledSession implements IvrSession {
             return;
         }
         Op op = running;
-        if (op != null && (op.terminateWanted || options.terminateAfterReaccept())) {
+        if (op != null && op.terminateWanted) {
             sendTerminate(op);
+        } else if (op != null && op.unsettled) {
+            settle(op);
         }
         pump();
     }

@@ -36,12 +36,14 @@ import java.util.concurrent.CompletionStage;
  *
  * <h2>Reconnects</h2>
  * When the socket drops, the session's requests wait; after the reconnect the controller reaccepts the
- * session, and a component that was running keeps its stage, completed by a {@code component_stopped} that
- * arrives afterwards. An apply whose answer was lost with the socket is terminated after the reaccept, so that
- * nothing runs unseen. Whether the platform keeps a session's events while its controller is away is not
- * documented: if it drops them, a stop event sent during the outage never comes and that stage waits until it
- * is cancelled or the session ends; {@link ControlOptions#terminateAfterReaccept()} terminates the running
- * component after every reaccept instead, so that no stage can wait for a lost event.
+ * session. An apply whose answer was lost with the socket is terminated after the reaccept, so that nothing runs
+ * unseen. A component that was running keeps its stage, which is settled within a bounded time: a stop event the
+ * platform kept for the reaccept completes it as usual; when none came within
+ * {@link ControlOptions#settleAfterReaccept()}, the controller probes the component with
+ * {@code ivrapi_component_terminate}. Refused (nothing to terminate), it had ended while the socket was down and
+ * its stop was lost: the stage completes with {@link ComponentResult.Ending#LOST}. Answered, it was still running
+ * and the probe stopped it: the stage completes with {@link ComponentResult.Ending#INTERRUPTED}, and applying it
+ * again (as {@link IvrVoiceChannel} does for a prompt) is up to you.
  *
  * <p>Blocking methods ({@code *AndWait}, {@code await*}) wait at most their timeout, cancel what they waited for
  * when it runs out, keep the interrupt flag, and refuse to run on a session thread (in a handler or listener),

@@ -51,7 +51,7 @@ public final class IvrVoiceChannel implements VoiceChannel {
 
     /** The longest a recording runs when the script gives no limit. */
     public static final Duration DEFAULT_RECORD_LIMIT = Duration.ofMinutes(5);
-    /** How often a component lost in a disconnect is applied again before the verb fails. */
+    /** How often a component lost or interrupted in a disconnect is applied again before the verb gives up. */
     static final int RETRIES_AFTER_RECONNECT = 3;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -139,7 +139,11 @@ public final class IvrVoiceChannel implements VoiceChannel {
     /**
      * Applies {@code component} for {@code result}. A component whose answer was lost with the socket was
      * terminated by the session after its reaccept; the script is still waiting for it, so it is applied again
-     * (a prompt starts over) rather than failing the call. Cancelling {@code result} reaches the session.
+     * (a prompt starts over) rather than failing the call. So is one that was still running after a reconnect and
+     * that the session's probe stopped ({@link ComponentResult#interrupted()}), except a recording: recording again
+     * would lose what the caller already said, and the recording's stop event carries its file. One whose stop was
+     * lost in the disconnect ({@link ComponentResult#lost()}) had run to its end: the script goes on. Cancelling
+     * {@code result} reaches the session.
      */
     private void attempt(Component component, CompletableFuture<ComponentResult> result, int retries) {
         CompletableFuture<ComponentResult> stage = session.apply(component).toCompletableFuture();
@@ -151,7 +155,12 @@ public final class IvrVoiceChannel implements VoiceChannel {
         stage.whenComplete((r, e) -> {
             Throwable error = e == null ? null : unwrap(e);
             if (error == null) {
-                result.complete(r);
+                if (r.interrupted() && component.oType() != Component.RECORD && retries > 0 && !result.isDone()
+                        && !session.ended().toCompletableFuture().isDone()) {
+                    attempt(component, result, retries - 1);
+                } else {
+                    result.complete(r);
+                }
             } else if (error instanceof IvrConnectionException && retries > 0 && !result.isDone()
                     && !session.ended().toCompletableFuture().isDone()) {
                 if (component instanceof Component.SipResponse && ControlSession.DIALOG.equals(session.sipState())) {

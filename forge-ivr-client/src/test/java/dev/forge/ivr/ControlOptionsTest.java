@@ -17,6 +17,7 @@ class ControlOptionsTest {
         assertEquals(ControlOptions.Overlap.QUEUE, o.overlap());
         assertEquals(ControlOptions.DEFAULT_TERMINATE_GRACE, o.terminateGrace());
         assertEquals(ControlOptions.DEFAULT_FIRST_OID, o.firstOId());
+        assertEquals(Duration.ofSeconds(2), o.settleAfterReaccept(), "bounded by default: nothing waits forever");
         assertEquals(o.toString(), o.toBuilder().build().toString());
     }
 
@@ -40,5 +41,18 @@ class ControlOptionsTest {
                 () -> ControlOptions.builder().dtmfBuffer(0).build()).getMessage());
         assertEquals("threads must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
                 () -> ControlOptions.builder().threads(0).build()).getMessage());
+        assertEquals("settleAfterReaccept must be zero (probe at once) or more, got PT-0.001S",
+                assertThrows(IllegalArgumentException.class, () -> ControlOptions.builder()
+                        .settleAfterReaccept(Duration.ofMillis(-1)).build()).getMessage());
+        assertEquals("settleAfterReaccept", assertThrows(NullPointerException.class,
+                () -> ControlOptions.builder().settleAfterReaccept(null)).getMessage());
+    }
+
+    @Test
+    void settlingAtOnceIsAllowed() {
+        ControlOptions o = ControlOptions.builder().settleAfterReaccept(Duration.ZERO).build();
+        assertEquals(Duration.ZERO, o.settleAfterReaccept());
+        assertEquals(Duration.ZERO, o.toBuilder().build().settleAfterReaccept());
+        assertTrue(o.toString().contains("settleAfterReaccept=PT0S"), o.toString());
     }
 }

@@ -263,6 +263,15 @@ public final class FakeIvrScenario {
         return startWhenSubscribed;
     }
 
+    /**
+     * True when the scenario says {@code "whileDisconnected": "drop"}: a call's events while its controller is
+     * away are dropped, as by a platform that keeps none for a dropped socket; false (the default, {@code keep})
+     * sends them after the reaccept.
+     */
+    public boolean dropsEventsWhileDisconnected() {
+        return dropEventsWhileDisconnected;
+    }
+
     /** Every call with its start time, earliest first. */
     public List<Planned> plan() {
         return plan;

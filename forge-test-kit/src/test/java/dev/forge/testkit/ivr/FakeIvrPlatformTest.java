@@ -128,6 +128,73 @@ class FakeIvrPlatformTest {
         }
     }
 
+    /** A call taken by {@code client}, with a playback (oId 9) running on it. */
+    private static void playing(IvrClient client, FakeIvrPlatform platform) {
+        platform.startCall("rDlg-1", "abc", "dialog");
+        assertEquals("ok", client.accept("abc", "rDlg-1").resultText());
+        ObjectNode playback = JsonNodeFactory.instance.objectNode().put("oType", 204).put("mode", 0)
+                .put("file", ":GS_PUB/x/y/14.mp3").put("oId", 9);
+        assertEquals("ok", client.applyComponent("abc", "rDlg-1", playback).resultText());
+    }
+
+    @Test
+    void terminateAnswersWhetherTheComponentStillRan() throws Exception {
+        BlockingQueue<IvrEvent> events = new LinkedBlockingQueue<>();
+        try (IvrClient client = connect(IvrOptions.defaults())) {
+            client.addListener(events::add);
+            playing(client, platform);
+            // running: stopped, its stop event (branch "terminated") before the answer
+            assertEquals("ok", client.terminateComponent("abc", "rDlg-1").resultText());
+            var stopped = (IvrEvent.ComponentStopped) next(events);
+            assertEquals(FakeIvrPlatform.TERMINATED_KEY, stopped.transferKey());
+            assertEquals(9L, stopped.oId());
+            // ended: nothing to terminate, an error
+            IvrRequestException refused = assertThrows(IvrRequestException.class,
+                    () -> client.terminateComponent("abc", "rDlg-1"));
+            assertEquals("no component is running on session rDlg-1", refused.fields().get("reason").textValue());
+        }
+    }
+
+    @ParameterizedTest(name = "drop={0}")
+    @ValueSource(booleans = {false, true})
+    void eventsWhileTheControllerIsAwayAreKeptForTheReacceptOrDropped(boolean drop) throws Exception {
+        platform.dropEventsWhileDisconnected(drop);
+        BlockingQueue<IvrEvent> events = new LinkedBlockingQueue<>();
+        BlockingQueue<Integer> back = new LinkedBlockingQueue<>();
+        IvrOptions fastReconnect = IvrOptions.builder().reconnectInitialDelay(Duration.ofMillis(10))
+                .reconnectMaxDelay(Duration.ofMillis(40)).build();
+        try (IvrClient client = connect(fastReconnect)) {
+            client.addListener(events::add);
+            client.addConnectionListener(new IvrConnectionListener() {
+                @Override
+                public void onReconnected(int attempts) {
+                    back.add(attempts);
+                }
+            });
+            playing(client, platform);
+            platform.refuseConnections(true);
+            platform.disconnectAll();
+            platform.dtmf("rDlg-1", "4"); // the caller presses 4, which ends the playback: nobody is connected
+            platform.componentStopped("rDlg-1", "transfer", JsonNodeFactory.instance.objectNode()
+                    .put("dtmfBuffer", "4"));
+            platform.refuseConnections(false);
+            next(back);
+            assertEquals("ok", client.reaccept("abc", "rDlg-1").resultText());
+            if (!drop) {
+                assertEquals("4", ((IvrEvent.Dtmf) next(events)).dtmf());
+                var stopped = (IvrEvent.ComponentStopped) next(events);
+                assertEquals(9L, stopped.oId());
+                assertEquals("4", stopped.results().path("dtmfBuffer").asText());
+            }
+            // either way the platform has nothing running: a terminate finds nothing to stop
+            IvrRequestException refused = assertThrows(IvrRequestException.class,
+                    () -> client.terminateComponent("abc", "rDlg-1"));
+            assertEquals("no component is running on session rDlg-1", refused.fields().get("reason").textValue());
+            platform.dtmf("rDlg-1", "9"); // a live event: everything kept would have come before it
+            assertEquals("9", ((IvrEvent.Dtmf) next(events)).dtmf(), "the outage's events were dropped: " + events);
+        }
+    }
+
     @Test
     void aMalformedFrameIsSkippedAndTheConnectionStays() throws Exception {
         try (IvrClient client = connect(IvrOptions.defaults())) {

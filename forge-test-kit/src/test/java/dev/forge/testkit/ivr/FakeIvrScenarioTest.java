@@ -2,6 +2,7 @@ package dev.forge.testkit.ivr;
 
 import static dev.forge.testkit.ivr.IvrControllerTest.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,9 +174,20 @@ class FakeIvrScenarioTest {
                 "{\"calls\": [{\"key\": \"k\"}], \"faults\": [{\"atMs\": 1}]}");
         assertError("startWhen: must be \"subscribed\" (wait for a controller) or \"now\", got \"later\"",
                 "{\"startWhen\": \"later\", \"calls\": [{\"key\": \"k\"}]}");
+        assertError("whileDisconnected: must be \"keep\" (send a call's events after the reaccept) or \"drop\","
+                + " got \"lose\"", "{\"whileDisconnected\": \"lose\", \"calls\": [{\"key\": \"k\"}]}");
         IllegalArgumentException notJson = assertThrows(IllegalArgumentException.class,
                 () -> FakeIvrScenario.parse("{\"calls\": ["));
         assertTrue(notJson.getMessage().startsWith("not JSON: "), notJson.getMessage());
+    }
+
+    @Test
+    void eventsWhileDisconnectedAreKeptUnlessTheScenarioDropsThem() {
+        assertFalse(FakeIvrScenario.parse("{\"calls\": [{\"key\": \"k\"}]}").dropsEventsWhileDisconnected());
+        assertFalse(FakeIvrScenario.parse("{\"whileDisconnected\": \"keep\", \"calls\": [{\"key\": \"k\"}]}")
+                .dropsEventsWhileDisconnected());
+        assertTrue(FakeIvrScenario.parse("{\"whileDisconnected\": \"drop\", \"calls\": [{\"key\": \"k\"}]}")
+                .dropsEventsWhileDisconnected());
     }
 
     private static void assertError(String message, String json) {

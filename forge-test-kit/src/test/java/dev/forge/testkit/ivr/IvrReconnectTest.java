@@ -28,6 +28,7 @@ import dev.forge.ivr.IvrVoiceChannel;
 import dev.forge.ivr.SessionListener;
 import dev.forge.ivr.StopReason;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -37,6 +38,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Socket drops in the middle of controlled sessions: reconnect, re-subscribe, reaccept, against the fake. */
 class IvrReconnectTest {
@@ -80,7 +83,12 @@ class IvrReconnectTest {
 
     /** As {@link #controlled(String)}, for a call in SIP state {@code state}. */
     private IvrSession controlled(String ivrid, String state) throws InterruptedException {
-        client.control(ControlOptions.defaults(), handler);
+        return controlled(ivrid, state, ControlOptions.defaults());
+    }
+
+    /** As {@link #controlled(String, String)}, with the controller's {@code options}. */
+    private IvrSession controlled(String ivrid, String state, ControlOptions options) throws InterruptedException {
+        client.control(options, handler);
         platform.startCall(ivrid, "abc", state);
         IvrSession s = handler.next();
         s.addListener(new SessionListener() {
@@ -278,23 +286,157 @@ class IvrReconnectTest {
         assertEquals("7", done(s.nextDtmf()).digit());
     }
 
-    @Test
-    void whenThePlatformDropsTheOutagesEventsTerminateAfterReacceptEndsTheWait() throws Exception {
-        platform.dropEventsWhileDisconnected(true);
-        client.control(ControlOptions.builder().terminateAfterReaccept(true).build(), handler);
-        platform.startCall("rDlg-1", "abc", "dialog");
-        IvrSession s = handler.next();
-        CompletionStage<ComponentResult> played = s.apply(MENU);
+    // ---- a component in flight across a disconnect: settled after the reaccept
+
+    /** Settles fast, so that the tests do not wait the default's two seconds. */
+    private static final ControlOptions SETTLE_FAST = ControlOptions.builder()
+            .settleAfterReaccept(Duration.ofMillis(50)).terminateGrace(Duration.ofMillis(100)).build();
+
+    /** {@code playback} applied on {@code s}, confirmed by the platform (the client has seen it), still running. */
+    private CompletionStage<ComponentResult> playing(IvrSession s, Component playback) throws Exception {
+        CompletionStage<ComponentResult> played = s.apply(playback);
+        confirmed(s);
+        return played;
+    }
+
+    /** Returns once the platform has the apply sent on {@code s} and the client has seen its answer. */
+    private void confirmed(IvrSession s) throws Exception {
         take("ivrapi_component_apply");
-        platform.dtmf("rDlg-1", "1");
-        done(s.nextDtmf()); // the apply's answer has been seen
+        platform.dtmf(s.ivrid(), "1");
+        done(s.nextDtmf()); // the digit came after the apply's answer: the client has seen the answer
+    }
+
+    /** Cuts the socket and keeps the client away while {@code meanwhile} happens on the platform. */
+    private void whileAway(Runnable meanwhile) throws InterruptedException {
         platform.refuseConnections(true);
         platform.disconnectAll();
-        platform.componentStopped("rDlg-1", "transfer", null); // lost: nobody is connected
+        assertEquals("down", next(link));
+        meanwhile.run();
         platform.refuseConnections(false);
+    }
+
+    @Test
+    void aStopKeptForTheReacceptCompletesTheComponentWithoutAProbe() throws Exception {
+        IvrSession s = controlled("rDlg-1");
+        CompletionStage<ComponentResult> played = playing(s, MENU);
+        whileAway(() -> platform.componentStopped("rDlg-1", "transfer",
+                JsonNodeFactory.instance.objectNode().put("dtmfBuffer", "7")));
+        take("ivrapi_reaccept");
+        ComponentResult r = done(played);
+        assertEquals(ComponentResult.Ending.STOPPED, r.ending());
+        assertEquals("transfer", r.transferKey());
+        assertEquals("7", r.dtmfBuffer());
+
+        CompletionStage<ComponentResult> bye = s.apply(Component.hangup());
+        IvrRequest after = platform.takeRequest(WAIT);
+        assertNotNull(after, "nothing sent after the reaccept");
+        assertEquals("ivrapi_component_apply", after.name(), "a kept stop needs no probe");
+        platform.componentStopped("rDlg-1", "transfer", null);
+        done(bye);
+    }
+
+    @Test
+    void aStopThePlatformDroppedIsSettledByTheProbeAsLost() throws Exception {
+        platform.dropEventsWhileDisconnected(true);
+        IvrSession s = controlled("rDlg-1", "dialog", SETTLE_FAST);
+        CompletionStage<ComponentResult> played = playing(s, MENU);
+        whileAway(() -> platform.componentStopped("rDlg-1", "transfer", null)); // nobody hears it, nobody keeps it
+        take("ivrapi_reaccept");
+        assertEquals("reaccepted", next(link));
+        var probe = (IvrRequest.SessionCommand) take("ivrapi_component_terminate");
+        assertEquals("rDlg-1", probe.ivrid());
+        ComponentResult r = done(played);
+        assertEquals(ComponentResult.Ending.LOST, r.ending(), "the platform had nothing to terminate");
+        assertTrue(r.lost());
+        assertEquals(null, r.transferKey());
+        assertTrue(r.results().isEmpty());
+        assertEquals(ControlSession.State.CONTROLLED, s.state());
+
+        CompletionStage<ComponentResult> bye = s.apply(Component.hangup()); // the session goes on
+        take("ivrapi_component_apply");
+        platform.componentStopped("rDlg-1", "transfer", null);
+        assertEquals(ComponentResult.Ending.STOPPED, done(bye).ending());
+        assertEquals(CallRecord.Outcome.HANGUP, platform.awaitEnd("rDlg-1", WAIT).outcome());
+        assertEquals(2, platform.record("rDlg-1").applied().size());
+    }
+
+    @Test
+    void withTheDefaultOptionsALostStopIsProbedToo() throws Exception {
+        platform.dropEventsWhileDisconnected(true);
+        IvrSession s = controlled("rDlg-1");
+        CompletionStage<ComponentResult> played = playing(s, MENU);
+        whileAway(() -> platform.componentStopped("rDlg-1", "transfer", null));
+        take("ivrapi_reaccept");
+        take("ivrapi_component_terminate"); // after DEFAULT_SETTLE_AFTER_REACCEPT, well within WAIT
+        assertEquals(ComponentResult.Ending.LOST, done(played).ending());
+    }
+
+    @ParameterizedTest(name = "terminate sends a stop event: {0}")
+    @ValueSource(booleans = {true, false})
+    void aComponentStillRunningAfterTheReconnectIsStoppedByTheProbe(boolean stopEvent) throws Exception {
+        platform.dropEventsWhileDisconnected(true);
+        platform.terminateSendsStopped(stopEvent);
+        IvrSession s = controlled("rDlg-1", "dialog", SETTLE_FAST);
+        CompletionStage<ComponentResult> played = playing(s, MENU);
+        whileAway(() -> { }); // the prompt plays on
         take("ivrapi_reaccept");
         take("ivrapi_component_terminate");
         ComponentResult r = done(played);
-        assertTrue(r.terminated(), "the platform had nothing to terminate: the component ended unseen");
+        assertEquals(ComponentResult.Ending.INTERRUPTED, r.ending(), "the probe's answer said it still ran");
+        assertTrue(r.interrupted());
+        assertEquals(stopEvent ? FakeIvrPlatform.TERMINATED_KEY : null, r.transferKey(),
+                "the stop event's branch, when the platform sends one");
+
+        CompletionStage<ComponentResult> again = s.apply(MENU); // nothing runs any more: the platform takes it
+        take("ivrapi_component_apply");
+        platform.componentStopped("rDlg-1", "transfer", null);
+        assertEquals(ComponentResult.Ending.STOPPED, done(again).ending());
+    }
+
+    @Test
+    void anUnansweredProbeStillSettlesTheComponent() throws Exception {
+        client.close();
+        client = IvrClient.connect(platform.endpoint(), TOKEN, FAST_RECONNECT.toBuilder()
+                .requestTimeout(Duration.ofMillis(300)).build());
+        platform.dropEventsWhileDisconnected(true);
+        IvrSession s = controlled("rDlg-1", "dialog", SETTLE_FAST);
+        CompletionStage<ComponentResult> played = playing(s, MENU);
+        platform.ignore("ivrapi_component_terminate");
+        whileAway(() -> platform.componentStopped("rDlg-1", "transfer", null));
+        take("ivrapi_reaccept");
+        take("ivrapi_component_terminate");
+        assertEquals(ComponentResult.Ending.LOST, done(played).ending(), "no answer within requestTimeout");
+    }
+
+    @Test
+    void aPromptInterruptedByTheProbeIsPlayedAgainAndOneThatEndedGoesOn() throws Exception {
+        platform.dropEventsWhileDisconnected(true);
+        IvrSession s = controlled("rDlg-1", "dialog", SETTLE_FAST);
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        try {
+            IvrVoiceChannel channel = new IvrVoiceChannel(s, timers, null);
+            // still playing after the reconnect: the probe stops it, and the channel plays it again from the start
+            CompletionStage<Void> news = channel.play("ivr/news.wav");
+            confirmed(s);
+            whileAway(() -> { });
+            assertEquals("reaccepted", next(link));
+            take("ivrapi_component_terminate");
+            var again = (IvrRequest.ComponentApply) take("ivrapi_component_apply");
+            assertEquals("ivr/news.wav", again.data().path("file").asText());
+            assertFalse(news.toCompletableFuture().isDone(), "the script waits for the prompt played again");
+            platform.componentStopped("rDlg-1", "transfer", null);
+            done(news);
+
+            // ended while the socket was down and its stop dropped: the probe finds nothing, the script goes on
+            CompletionStage<Void> bye = channel.play("ivr/bye.wav");
+            confirmed(s);
+            whileAway(() -> platform.componentStopped("rDlg-1", "transfer", null));
+            take("ivrapi_component_terminate");
+            done(bye);
+            assertEquals(List.of("ivr/news.wav", "ivr/news.wav", "ivr/bye.wav"), platform.record("rDlg-1").applied()
+                    .stream().map(d -> d.path("file").asText()).toList());
+        } finally {
+            timers.shutdownNow();
+        }
     }
 }
