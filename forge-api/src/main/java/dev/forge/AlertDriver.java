@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Get one from {@link Forge#alertDriver(String)}.
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface AlertDriver {
 

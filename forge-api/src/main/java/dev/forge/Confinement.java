@@ -14,6 +14,8 @@ import java.util.Locale;
  * namespaces. Whatever the confinement, an isolate process gets an environment with none of the host's
  * variables, no inherited descriptors but its channel, a session and process group of its own, and a
  * temporary folder of its own.
+ *
+ * @since 0.1.0
  */
 public enum Confinement {
     /** Every layer the machine offers; the ones missing are named in the log and the stats. The default. */

@@ -14,6 +14,8 @@ import java.util.Objects;
  * As in cron, when both day of month and day of week are restricted, a day matching either runs.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class CronExpression {
 

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  * <p>Node's built-in modules ({@code fs}, {@code child_process}, ...) are never served.
  *
  * <p>Thread-safety: immutable once built; sources are read once, on first use.
+ *
+ * @since 0.1.0
  */
 public final class DefaultModuleRegistry implements ModuleRegistry {
 

@@ -13,6 +13,8 @@ import java.util.List;
  * shape; the message names the function and the shape expected.
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface DidDriver {
 

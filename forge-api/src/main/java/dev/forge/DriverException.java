@@ -5,6 +5,8 @@ package dev.forge;
  * message names the script, the function and the shape expected; {@link #outcome()} is what came back.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class DriverException extends RuntimeException {
 

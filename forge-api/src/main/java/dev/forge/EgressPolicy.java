@@ -14,6 +14,8 @@ import java.util.Set;
  * {@link #ALL_TENANTS}. The check happens before any connection or DNS lookup.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class EgressPolicy {
 

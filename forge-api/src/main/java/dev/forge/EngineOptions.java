@@ -48,6 +48,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public record EngineOptions(int threads, int maxIsolates, int concurrencyPerScript, int appInFlight, int queuePerScript,
                             SipStatus overloadStatus, boolean callerRuns, int consoleLines, int consoleLineChars,

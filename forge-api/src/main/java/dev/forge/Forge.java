@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safety: thread-safe; one instance serves the whole host. {@link #close()} closes the engine
  * it made, never the store, datastore or transport the host passed in.
+ *
+ * @since 0.1.0
  */
 public final class Forge implements AutoCloseable {
 

@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
  * are invisible at once and dropped on the next write to the tenant.
  *
  * <p>Thread-safety: thread-safe; {@code incr} is atomic.
+ *
+ * @since 0.1.0
  */
 public final class InMemoryDatastore implements Datastore {
 

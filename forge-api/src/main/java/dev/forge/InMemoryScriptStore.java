@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The default {@link ScriptStore}: a concurrent map in this JVM.
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class InMemoryScriptStore implements ScriptStore {
 

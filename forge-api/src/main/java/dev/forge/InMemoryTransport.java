@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Nothing survives the JVM: use the Redis transport for durability across nodes and restarts.
  *
  * <p>Thread-safety: thread-safe. Handlers run on the transport's platform threads.
+ *
+ * @since 0.1.0
  */
 public final class InMemoryTransport implements Transport {
 

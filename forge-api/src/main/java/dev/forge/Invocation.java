@@ -15,6 +15,8 @@ import java.util.Objects;
  * gets when the deadline passes. {@code callId} goes into the logs' MDC as {@code callid}.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class Invocation {
 

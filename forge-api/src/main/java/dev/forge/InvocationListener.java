@@ -7,6 +7,8 @@ package dev.forge;
  * caller may already hold it); keep it short and never throw (a throwing listener is logged and ignored).
  *
  * <p>Thread-safety: implementations must be thread-safe; they are called from many threads.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface InvocationListener {

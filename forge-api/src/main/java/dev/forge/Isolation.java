@@ -15,6 +15,8 @@ import java.util.Locale;
  * the heap ceiling, or one of V8's fatal size checks, aborts the whole JVM; and a built-in that never
  * checks for interrupts holds its thread (on a caller's thread, the caller) until it finishes, although the
  * call is answered at its deadline.
+ *
+ * @since 0.1.0
  */
 public enum Isolation {
     /** Scripts run in supervised child processes; the default. */

@@ -15,6 +15,8 @@ import java.util.Objects;
  *
  * @param timeout   wall-clock time per invocation, positive
  * @param heapBytes memory per script isolate, positive
+ *
+ * @since 0.1.0
  */
 public record Limits(Duration timeout, long heapBytes) {
 

@@ -18,6 +18,8 @@ import java.util.Objects;
  * <p>{@link #toJson()} gives the outcome in the form the {@code forge} CLI prints.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public sealed interface Outcome {
 

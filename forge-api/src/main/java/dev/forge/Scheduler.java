@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Thread-safety: thread-safe. {@link #start()} runs one platform thread; {@link #fireDue} may also be
  * called directly (tests, or a host with its own timer).
+ *
+ * @since 0.1.0
  */
 public final class Scheduler implements AutoCloseable {
 

@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param env     variables the host assigns to the script, read-only in its {@code env} object
  * @param bindings the name of the extra {@link dev.forge.spi.Bindings} the script runs with (a voice script's
  *                 {@code ctx}, an integration's hooks), or {@code null}
+ *
+ * @since 0.1.0
  */
 public record Script(String id, String tenant, String name, ScriptKind kind, String source, String version,
                      Limits limits, Map<String, String> env, String bindings) {

@@ -11,6 +11,8 @@ import java.util.Objects;
  * source. Line and column are 1-based and 0 when unknown.
  *
  * <p>Thread-safety: immutable once thrown.
+ *
+ * @since 0.1.0
  */
 public final class ScriptException extends RuntimeException {
 

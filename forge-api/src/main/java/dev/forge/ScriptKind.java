@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /**
  * The three kinds of script a tenant can write, as ScriptForge defines them.
+ *
+ * @since 0.1.0
  */
 public enum ScriptKind {
     /** Synchronous: {@code main(data)} returns the data. No modules, no timers, no promises. The fastest kind. */

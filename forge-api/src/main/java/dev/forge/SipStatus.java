@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  *
  * @param code   the status code, 100 to 699
  * @param reason the reason phrase, never blank
+ *
+ * @since 0.1.0
  */
 public record SipStatus(int code, String reason) {
 

@@ -18,6 +18,8 @@ import java.util.function.Function;
  *
  * <p>Thread-safety: thread-safe. {@link #close()} stops taking messages; it does not close the Forge or
  * the transport, which belong to the caller.
+ *
+ * @since 0.1.0
  */
 public final class TransportWorker implements AutoCloseable {
 

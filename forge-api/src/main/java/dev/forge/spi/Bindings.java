@@ -29,6 +29,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Thread-safety: implementations must be thread-safe; {@link #call} is called on isolate threads and
  * must not block.
+ *
+ * @since 0.1.0
  */
 public interface Bindings {
 

@@ -13,6 +13,8 @@ package dev.forge.spi;
  * <p>{@code origin} names who asks, e.g. {@code integration ourcrmsys}, for the host's audit log.
  *
  * <p>Thread-safety: implementations must be thread-safe; several isolates call them at once.
+ *
+ * @since 0.1.0
  */
 public interface CallControl {
 

@@ -9,6 +9,8 @@ package dev.forge.spi;
  * @param code        the SIP code for ending the call, 100 to 699; {@link #DEFAULT_CODE} by default
  * @param explanation the disconnect text; {@link #DEFAULT_EXPLANATION} by default
  * @param forced      whether the call is torn down forcefully
+ *
+ * @since 0.1.0
  */
 public record CallEnd(String id, int code, String explanation, boolean forced) {
 

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param to      the number to call; required
  * @param timeout how long the user has to connect the call; positive, {@link #DEFAULT_TIMEOUT} by default
  * @param connect whether the PBX connects the user with the call automatically
+ *
+ * @since 0.1.0
  */
 public record CallRequest(String domain, String user, String from, String ani, String to, Duration timeout,
                           boolean connect) {

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionStage;
  * An in-memory implementation and a Redis one pass the same contract suite in forge-test-kit.
  *
  * <p>Thread-safety: implementations must be thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface Datastore {
 

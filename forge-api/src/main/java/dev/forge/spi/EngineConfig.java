@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param options       threads, isolates, queues and console caps
  * @param listener      told of every outcome
  * @param services      the datastore, modules and network policy that Apps use
+ *
+ * @since 0.1.0
  */
 public record EngineConfig(Limits defaultLimits, EngineOptions options, InvocationListener listener,
                            HostServices services) {

@@ -29,6 +29,8 @@ package dev.forge.spi;
  *                         reported them, e.g. {@code network: none, files: read-only, view: its own, processes:
  *                         own namespace, user: nobody, privileges: no-new-privs, capabilities: none, core dumps:
  *                         none}, and any missing with why; {@code none: ...} in-process
+ *
+ * @since 0.1.0
  */
 public record EngineStats(int liveIsolates, int busyIsolates, int queued, long isolatesBuilt, long isolatesRebuilt,
                           long isolatesEvicted, int threads, int scriptsKept, String isolation, int processes, int spares,

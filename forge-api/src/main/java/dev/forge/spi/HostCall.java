@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param callId     the invocation's call id, or {@code null}
  * @param attachment what the host attached to the invocation ({@code Invocation.Builder.attachment}), or
  *                   {@code null}; for a voice script, its {@link VoiceChannel}
+ *
+ * @since 0.1.0
  */
 public record HostCall(Script script, String callId, Object attachment) {
     public HostCall {

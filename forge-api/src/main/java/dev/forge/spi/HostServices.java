@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param modules   where {@code require} and {@code import} resolve
  * @param egress    which destinations {@code fetch} may reach, per tenant
  * @param bindings  extra bindings by name, for scripts that ask for them
+ *
+ * @since 0.1.0
  */
 public record HostServices(Datastore datastore, ModuleRegistry modules, EgressPolicy egress,
                            Map<String, Bindings> bindings) {

@@ -8,6 +8,8 @@ import java.util.Objects;
  * @param idempotencyKey the key that makes redelivery safe: the same key means the same invocation
  * @param scriptId       the script to run
  * @param dataJson       the call's data as JSON
+ *
+ * @since 0.1.0
  */
 public record InvocationMessage(String idempotencyKey, String scriptId, String dataJson) {
     public InvocationMessage {

@@ -9,6 +9,8 @@ import java.util.SortedSet;
  * {@link dev.forge.DefaultModuleRegistry} serves a curated allowlist and the host's own modules.
  *
  * <p>Thread-safety: implementations must be thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface ModuleRegistry {
 

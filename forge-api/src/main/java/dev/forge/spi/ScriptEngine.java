@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link Outcome}. It throws only for the host's mistakes (bad arguments, use after close).
  *
  * <p>Thread-safety: implementations must be thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface ScriptEngine extends AutoCloseable {
 

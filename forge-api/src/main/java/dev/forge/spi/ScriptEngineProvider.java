@@ -5,6 +5,8 @@ package dev.forge.spi;
  * {@code Forge.builder().engine(...)}. {@code forge-engine-v8} provides the V8 one.
  *
  * <p>Thread-safety: {@link #create} may be called from any thread.
+ *
+ * @since 0.1.0
  */
 public interface ScriptEngineProvider {
 

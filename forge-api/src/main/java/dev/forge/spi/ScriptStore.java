@@ -11,6 +11,8 @@ import java.util.Optional;
  * {@link dev.forge.InMemoryScriptStore} is the default.
  *
  * <p>Thread-safety: implementations must be thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface ScriptStore {
 

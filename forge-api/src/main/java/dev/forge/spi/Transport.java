@@ -21,6 +21,8 @@ import java.util.concurrent.CompletionStage;
  * is kept, so a result (and what a caller waiting in {@link #request} sees) happens once.
  *
  * <p>Thread-safety: implementations must be thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface Transport extends AutoCloseable {
 

@@ -10,6 +10,8 @@ import java.util.Objects;
  *                          script's deadline plus a margin
  * @param maxAttempts       deliveries before a message is dead-lettered
  * @param maxInFlight       messages one node holds at once
+ *
+ * @since 0.1.0
  */
 public record TransportOptions(Duration visibilityTimeout, int maxAttempts, int maxInFlight) {
 

@@ -22,6 +22,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Thread-safety: implementations must be thread-safe; verbs are called on engine threads and must not
  * block.
+ *
+ * @since 0.1.0
  */
 public interface VoiceChannel {
 

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param start  the api_start that offered the session
  * @param reason why
  * @param cause  the refusal, timeout or connection failure; null for {@link Reason#ENDED} and {@link Reason#CLOSED}
+ *
+ * @since 0.1.0
  */
 public record AcceptLost(ApiEvent start, Reason reason, IvrException cause) {
 

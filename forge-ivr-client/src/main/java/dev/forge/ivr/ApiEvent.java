@@ -12,6 +12,8 @@ import java.util.Optional;
  * {@code reason} is set on api_stop only: {@code script | timeout | abort}. Thread-safety: immutable.
  *
  * @param type {@link Type#START} or {@link Type#STOP}
+ *
+ * @since 0.1.0
  */
 public record ApiEvent(Type type, String ivrid, String key, String callid, String cid, String smId,
                        Integer componentid, String componentname, String params, String state, Long ivrts,

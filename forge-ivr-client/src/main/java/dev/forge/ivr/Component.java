@@ -39,6 +39,8 @@ import java.util.Set;
  * a {@link Hangup} as a 4xx–6xx one ({@link Transfer#asSipResponse()}, {@link Hangup#asSipResponse()}).
  *
  * <p>Thread-safety: immutable; accessors return copies of JSON.
+ *
+ * @since 0.1.0
  */
 public sealed interface Component permits Component.Playback, Component.Recording, Component.Transfer,
         Component.Hangup, Component.SipResponse, Component.Raw {

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param results     its return values, e.g. {@code {"dtmfBuffer": "78"}}; empty when none were sent
  * @param extra       the event's other fields
  * @param ending      how Forge learnt that it ended: by its stop event, or otherwise (see {@link Ending})
+ *
+ * @since 0.1.0
  */
 public record ComponentResult(Component component, Component sentAs, long oId, String transferKey,
                               ObjectNode results, Map<String, JsonNode> extra, Ending ending) {

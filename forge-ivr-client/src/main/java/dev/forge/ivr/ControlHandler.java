@@ -5,6 +5,8 @@ package dev.forge.ivr;
  * ({@link #onAcceptLost}). Both run on that session's own thread, before any of its events; they must not block
  * (hand long work, such as running a script, to your own threads), and the blocking methods of
  * {@link IvrSession} refuse to run there.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface ControlHandler {

@@ -33,6 +33,8 @@ import java.util.function.Predicate;
  *                        refusal (nothing to terminate) means the component had ended and its stop was lost
  *                        ({@link ComponentResult.Ending#LOST}); an answer means it was still running and is now
  *                        stopped ({@link ComponentResult.Ending#INTERRUPTED}). Zero probes at once
+ *
+ * @since 0.1.0
  */
 public record ControlOptions(Predicate<String> keyFilter, String keyDescription, Overlap overlap,
                              Duration terminateGrace, int dtmfBuffer, int threads, long firstOId,

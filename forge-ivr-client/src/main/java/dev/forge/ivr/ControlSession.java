@@ -16,12 +16,12 @@ import java.util.function.Supplier;
  * socket-driven layer built on it.
  *
  * <pre>
- * OFFERED --accept()--> ACCEPTING --accepted(OK)--> CONTROLLED <--apply()/componentStopped()--> COMPONENT_RUNNING
- *                                 --accepted(LOST)--> LOST (another controller won the first accept)
- * CONTROLLED | COMPONENT_RUNNING --abort()--> ABORTED (control handed back to the script)
- * any state --stopped(reason)--> ENDED (api_stop; nothing may be sent afterwards)
+ * OFFERED --accept()--&gt; ACCEPTING --accepted(OK)--&gt; CONTROLLED &lt;--apply()/componentStopped()--&gt; COMPONENT_RUNNING
+ *                                 --accepted(LOST)--&gt; LOST (another controller won the first accept)
+ * CONTROLLED | COMPONENT_RUNNING --abort()--&gt; ABORTED (control handed back to the script)
+ * any state --stopped(reason)--&gt; ENDED (api_stop; nothing may be sent afterwards)
  *
- * link: linkDown() ... linkUp() --> ivrapi_reaccept for a session owned or ACCEPTING; reaccepted(OK) keeps the
+ * link: linkDown() ... linkUp() --&gt; ivrapi_reaccept for a session owned or ACCEPTING; reaccepted(OK) keeps the
  *       state (a running component stays running), reaccepted(LOST) makes it LOST. Nothing is sent while down.
  * </pre>
  *
@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  * another 1xx {@code ringing}, a 2xx {@code dialog}).
  *
  * <p>Thread-safety: none; confine a session to one thread.
+ *
+ * @since 0.1.0
  */
 public final class ControlSession {
 

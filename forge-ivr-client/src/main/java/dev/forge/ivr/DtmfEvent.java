@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param receivedAt when the client read it (wall clock)
  * @param gap        the time since the previous digit of the session, or since control was taken for the
  *                   first (monotonic clock)
+ *
+ * @since 0.1.0
  */
 public record DtmfEvent(String digit, Mode mode, Long oId, int index, Instant receivedAt, Duration gap) {
 

@@ -67,6 +67,8 @@ import org.slf4j.LoggerFactory;
  * <p>A frame that cannot be decoded is logged at WARN and skipped; the connection stays open.
  *
  * <p>Thread-safety: thread-safe. {@link #close()} is idempotent.
+ *
+ * @since 0.1.0
  */
 public final class IvrClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IvrClient.class);

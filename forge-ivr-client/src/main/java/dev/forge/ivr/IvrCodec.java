@@ -18,6 +18,8 @@ import java.util.Objects;
  * {@link IvrFrame.UnknownFrame}.
  *
  * <p>Thread-safety: immutable and safe to share.
+ *
+ * @since 0.1.0
  */
 public final class IvrCodec {
     private final ObjectMapper mapper;

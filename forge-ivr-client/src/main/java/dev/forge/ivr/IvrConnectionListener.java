@@ -3,6 +3,8 @@ package dev.forge.ivr;
 /**
  * Hears an {@link IvrClient}'s socket drop and come back (with {@link IvrOptions#reconnect()}). Called on the
  * client's event thread, in order with the events; must not block.
+ *
+ * @since 0.1.0
  */
 public interface IvrConnectionListener {
 

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: thread-safe. {@link #close()} stops taking new sessions; the sessions already taken go on
  * until they end (abort them first to hand them back), and closing the client ends them with
  * {@link StopReason#CLOSED}.
+ *
+ * @since 0.1.0
  */
 public final class IvrController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IvrController.class);

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+/** A frame the platform pushes without a request: a subscription {@code notify}, a DTMF digit, a stopped component. *
+/** A frame the platform pushes without a request: a subscription {@code notify}, a DTMF digit, a stopped component. * @since 0.1.0
 /** A frame the platform pushes without a request: a subscription {@code notify}, a DTMF digit, a stopped component. */
 public sealed interface IvrEvent extends IvrFrame {
 

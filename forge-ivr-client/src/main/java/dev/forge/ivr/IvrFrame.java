@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * <p>Every frame keeps the fields it does not model in {@link #extra()}, so a frame from a newer platform
  * round-trips unchanged. Thread-safety: frames are immutable.
+ *
+ * @since 0.1.0
  */
 public sealed interface IvrFrame permits IvrRequest, IvrReply, IvrEvent, IvrFrame.UnknownFrame {
 

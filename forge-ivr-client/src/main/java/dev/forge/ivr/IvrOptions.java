@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param reconnectInitialDelay the wait before the first attempt after a drop
  * @param reconnectMaxDelay     the longest wait between two attempts
  * @param reconnectMultiplier   each failed attempt multiplies the wait by this (1 keeps it constant)
+ *
+ * @since 0.1.0
  */
 public record IvrOptions(Duration requestTimeout, Duration connectTimeout, Duration subscriptionExpires,
                          double renewAt, boolean bearerAuth, boolean reconnect, Duration reconnectInitialDelay,

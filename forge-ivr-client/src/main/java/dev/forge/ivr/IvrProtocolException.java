@@ -1,5 +1,7 @@
 package dev.forge.ivr;
 
+/** A frame that is not valid ivrapi JSON; {@link #raw()} holds the text as received. *
+/** A frame that is not valid ivrapi JSON; {@link #raw()} holds the text as received. * @since 0.1.0
 /** A frame that is not valid ivrapi JSON; {@link #raw()} holds the text as received. */
 public final class IvrProtocolException extends IvrException {
     private static final long serialVersionUID = 1L;

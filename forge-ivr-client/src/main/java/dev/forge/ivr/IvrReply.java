@@ -12,6 +12,8 @@ import java.util.Set;
  * <p>The error frame of the Token API is not documented; Forge treats a reply as failed when {@code result} is
  * missing, is not a string, or is {@code "error"}, and, for requests that answer {@code "ok"}, when it is any
  * other string. {@link #check()} turns a failed reply into an {@link IvrRequestException}.
+ *
+ * @since 0.1.0
  */
 public record IvrReply(String request, Qid qid, JsonNode result, Map<String, JsonNode> extra) implements IvrFrame {
 

@@ -9,6 +9,8 @@ import java.util.Objects;
  * A request the client sends. Each carries a {@link Qid} that the platform echoes in the matching
  * {@code <name>_result} {@link IvrReply}. Requests about a controlled IVR session carry its {@code key} and
  * {@code ivrid} from the {@code ivrevents.api_start} event.
+ *
+ * @since 0.1.0
  */
 public sealed interface IvrRequest extends IvrFrame {
 

@@ -3,6 +3,8 @@ package dev.forge.ivr;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
+/** The platform answered a request with a failed {@code <name>_result}; {@link #reply()} holds all its fields. *
+/** The platform answered a request with a failed {@code <name>_result}; {@link #reply()} holds all its fields. * @since 0.1.0
 /** The platform answered a request with a failed {@code <name>_result}; {@link #reply()} holds all its fields. */
 public final class IvrRequestException extends IvrException {
     private static final long serialVersionUID = 1L;

@@ -52,6 +52,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Thread-safety: thread-safe; call from any thread. Each session does its work in order, one task at a time:
  * on the calling thread or the socket's receive thread when it is idle (no hand-off on the hot path), else on a
  * pool thread. Stages may therefore complete on the receive thread: their continuations must not block.
+ *
+ * @since 0.1.0
  */
 public interface IvrSession {
 

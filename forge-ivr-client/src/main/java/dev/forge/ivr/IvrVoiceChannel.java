@@ -46,6 +46,8 @@ import java.util.function.Function;
  * ahead are kept for the next {@code ivr} or {@code waitFor}.
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class IvrVoiceChannel implements VoiceChannel {
 

@@ -10,6 +10,8 @@ import java.util.Objects;
  * Forge never assumes an integer. Two qids are equal when their JSON text is equal.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class Qid {
     private final JsonNode value;

@@ -3,6 +3,8 @@ package dev.forge.ivr;
 /**
  * Hears one {@link IvrSession}'s events. Called on the session's own thread, in order; must not block (the
  * session's other events wait behind it). Exceptions are logged and ignored.
+ *
+ * @since 0.1.0
  */
 public interface SessionListener {
 

@@ -4,6 +4,8 @@ package dev.forge.ivr;
  * Why a controlled session ended. {@link #SCRIPT}, {@link #TIMEOUT} and {@link #ABORT} are the {@code reason}
  * values of {@code ivrevents.api_stop} (PROTOCOLS.md 2.5), {@link #UNKNOWN} any other value the platform sends;
  * {@link #LOST} and {@link #CLOSED} are decided by this client, never sent by the platform. Thread-safety: constants.
+ *
+ * @since 0.1.0
  */
 public enum StopReason {
     /** api_stop {@code script}: the call ended or the scenario was interrupted. */

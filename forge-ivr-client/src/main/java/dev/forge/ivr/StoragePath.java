@@ -18,6 +18,8 @@ import java.util.StringJoiner;
  * @param root  the storage
  * @param alias the alias as written (e.g. {@code :GS_PUB}), or null when the path has none
  * @param path  the rest after the alias, without its leading {@code /} (may be empty)
+ *
+ * @since 0.1.0
  */
 public record StoragePath(Root root, String alias, String path) {
 

@@ -18,6 +18,8 @@ import dev.forge.integrations.internal.EventJson;
  * @param group      the number of the group; required
  * @param reason     why the call was disconnected, or null
  * @param callid     the call-ID; required
+ *
+ * @since 0.1.0
  */
 public record AgentEvent(Domain domain, String state, Timestamps timestamps, Boolean inbound, Agent agent,
                          Party caller, Party callee, String group, Reason reason, String callid) implements PbxEvent {

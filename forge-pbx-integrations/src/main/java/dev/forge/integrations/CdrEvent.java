@@ -25,6 +25,8 @@ import java.util.List;
  * @param states        the states the call went through; empty when none
  * @param trunklegs     the trunk legs of the call; empty when none
  * @param extensionlegs the extension legs of the call; empty when none
+ *
+ * @since 0.1.0
  */
 public record CdrEvent(String domain, String callid, String from, String to, String cmc, String comment,
                        String category, Integer rating, Long start, Long connect, Long end,

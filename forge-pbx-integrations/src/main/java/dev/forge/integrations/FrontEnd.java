@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param html       the fragment inserted into the settings page
  * @param css        the fragment's stylesheet
  * @param javascript the ES module with {@code load} and {@code save}
+ *
+ * @since 0.1.0
  */
 public record FrontEnd(String html, String css, String javascript) {
 

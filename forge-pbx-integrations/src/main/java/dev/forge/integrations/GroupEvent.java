@@ -21,6 +21,8 @@ import java.util.List;
  * @param group      the group, with the call's type; required
  * @param reason     why the call was disconnected, or null
  * @param callid     the call-ID, unique across calls; required
+ *
+ * @since 0.1.0
  */
 public record GroupEvent(Domain domain, String state, Timestamps timestamps, Boolean inbound, List<Agent> ringing,
                          List<Agent> missed, Agent agent, Party caller, Party callee, Group group, Reason reason,

@@ -7,6 +7,8 @@ package dev.forge.integrations;
  *
  * @param name  the header's name
  * @param value its value
+ *
+ * @since 0.1.0
  */
 public record Header(String name, String value) {
     public Header {

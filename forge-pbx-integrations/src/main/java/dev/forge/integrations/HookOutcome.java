@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param outcome    ok (with the hook's return value, when it is JSON), failed (the hook threw, or a promise
  *                   or callback of it failed), timeout (a stretch of the hook ran past its limit, or its work
  *                   outlasted the hook timeout) or overloaded
+ *
+ * @since 0.1.0
  */
 public record HookOutcome(String identifier, String hook, boolean present, Outcome outcome) {
     public HookOutcome {

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * the time limit applies to each synchronous stretch of a hook.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class Integration {
 

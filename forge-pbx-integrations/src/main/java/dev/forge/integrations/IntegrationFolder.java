@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * Only {@code integration.json} is required ({@code limits} in it is optional); a missing file is empty.
  *
  * <p>Thread-safety: stateless.
+ *
+ * @since 0.1.0
  */
 public final class IntegrationFolder {
 

@@ -63,6 +63,8 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safety: thread-safe. {@link #close()} closes the Forge it made, never the datastore or call
  * control the host passed in; it is idempotent.
+ *
+ * @since 0.1.0
  */
 public final class IntegrationHost implements AutoCloseable {
 

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  * and only the user the user paths (the CLI binds to loopback).
  *
  * <p>Thread-safety: thread-safe; {@link #handle} never blocks.
+ *
+ * @since 0.1.0
  */
 public final class IntegrationHttp implements WebHandler {
 

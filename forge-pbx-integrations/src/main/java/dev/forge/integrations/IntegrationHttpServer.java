@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with another server calls {@link WebHandler#handle} from it.
  *
  * <p>Thread-safety: thread-safe; {@link #close()} is idempotent and does not close the dispatcher's host.
+ *
+ * @since 0.1.0
  */
 public final class IntegrationHttpServer implements AutoCloseable {
 

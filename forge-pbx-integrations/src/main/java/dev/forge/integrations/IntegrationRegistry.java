@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * decides which user front ends a user sees ({@link #enabledForUser}).
  *
  * <p>Thread-safety: thread-safe. Lists are snapshots, ordered by identifier.
+ *
+ * @since 0.1.0
  */
 public final class IntegrationRegistry {
 

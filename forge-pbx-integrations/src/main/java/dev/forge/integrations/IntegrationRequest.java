@@ -18,6 +18,8 @@ import java.util.Locale;
  *                   required
  * @param domain     the tenant's address, if known, else null
  * @param headers    the request's headers in order; empty when none
+ *
+ * @since 0.1.0
  */
 public record IntegrationRequest(String method, String scheme, String body, String identifier, String url,
                                  String domain, List<Header> headers) {

@@ -11,6 +11,8 @@ package dev.forge.integrations;
  * @param text        the reason phrase, e.g. {@code Ok}
  * @param contentType the body's media type; {@code text/plain} when absent
  * @param body        the body; empty when absent
+ *
+ * @since 0.1.0
  */
 public record IntegrationResponse(int code, String text, String contentType, String body) {
 

@@ -39,6 +39,8 @@ import java.util.function.Function;
  * different names do not lose each other.
  *
  * <p>Thread-safety: thread-safe; every operation is asynchronous and never blocks.
+ *
+ * @since 0.1.0
  */
 public final class IntegrationSettings {
 

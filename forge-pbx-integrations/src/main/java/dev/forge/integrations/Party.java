@@ -7,6 +7,8 @@ package dev.forge.integrations;
  *
  * @param number the number, e.g. {@code +12125550100}, or null when withheld
  * @param name   the display name, or null
+ *
+ * @since 0.1.0
  */
 public record Party(String number, String name) {
 }

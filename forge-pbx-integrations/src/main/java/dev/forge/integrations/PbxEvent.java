@@ -8,6 +8,8 @@ import dev.forge.integrations.internal.EventJson;
  * carries exactly the integrations framework's field names; absent optional fields are left out.
  *
  * <p>Thread-safety: every implementation is an immutable record.
+ *
+ * @since 0.1.0
  */
 public sealed interface PbxEvent permits GroupEvent, AgentEvent, CdrEvent {
 

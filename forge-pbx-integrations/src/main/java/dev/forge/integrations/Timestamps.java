@@ -8,6 +8,8 @@ package dev.forge.integrations;
  * @param start   when the call started
  * @param connect when it connected
  * @param end     when it ended
+ *
+ * @since 0.1.0
  */
 public record Timestamps(Long start, Long connect, Long end) {
 }

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * in front of it. {@link IntegrationHttpServer} serves any.
  *
  * <p>Thread-safety: implementations must be thread-safe and must not block in {@link #handle}.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface WebHandler {

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param target  the request target: the path with its query, e.g. {@code /integrations/crm/hook?x=1}
  * @param headers the headers, in order
  * @param body    the body as UTF-8 text; empty when none
+ *
+ * @since 0.1.0
  */
 public record WebRequest(String method, String scheme, String target, List<Header> headers, String body) {
 

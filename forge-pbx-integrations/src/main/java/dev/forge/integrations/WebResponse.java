@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param contentType the body's media type
  * @param headers     further headers
  * @param body        the body as UTF-8 text
+ *
+ * @since 0.1.0
  */
 public record WebResponse(int status, String reason, String contentType, List<Header> headers, String body) {
 

@@ -58,6 +58,8 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safety: thread-safe. {@link #close()} stops the pool and closes the client if this object made
  * it; a {@link JedisPooled} passed in stays open (the host owns it).
+ *
+ * @since 0.1.0
  */
 public final class RedisDatastore implements Datastore, AutoCloseable {
 

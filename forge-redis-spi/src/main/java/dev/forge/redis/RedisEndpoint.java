@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param user     the ACL user, or {@code null}
  * @param password the password, or {@code null}
  * @param tls      whether to connect with TLS
+ *
+ * @since 0.1.0
  */
 public record RedisEndpoint(String host, int port, int database, String user, String password, boolean tls) {
 

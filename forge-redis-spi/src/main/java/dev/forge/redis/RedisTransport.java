@@ -56,6 +56,8 @@ import java.util.function.Function;
  * the transport's own platform threads: {@link #IO_THREADS} for commands, one per node, one for results.
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class RedisTransport implements Transport {
 

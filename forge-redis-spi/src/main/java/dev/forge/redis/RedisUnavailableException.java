@@ -5,6 +5,8 @@ package dev.forge.redis;
  * and the operation; the cause is Jedis's own exception.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class RedisUnavailableException extends RuntimeException {
 

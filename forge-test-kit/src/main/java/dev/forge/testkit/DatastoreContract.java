@@ -37,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it; the default waits for the time to pass, checking as it goes.
  *
  * <p>Thread-safety: JUnit runs each test on one thread; the {@code incr} test starts its own platform threads.
+ *
+ * @since 0.1.0
  */
 public abstract class DatastoreContract {
 

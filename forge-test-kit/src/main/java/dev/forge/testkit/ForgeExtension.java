@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * closes the class's context. {@code @Nested} classes get their own.
  *
  * <p>Thread-safety: stateless; JUnit's store serialises creation. The injected runner is thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class ForgeExtension implements ParameterResolver {
 

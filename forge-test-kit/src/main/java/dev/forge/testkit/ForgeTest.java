@@ -16,6 +16,8 @@ import java.lang.annotation.Target;
  *
  * <p>Keep {@link #memory()} the same in every test class of a JVM: V8's heap ceiling is set once per
  * process, from the first Forge's default limits.
+ *
+ * @since 0.1.0
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

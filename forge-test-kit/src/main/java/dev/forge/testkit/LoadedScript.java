@@ -14,6 +14,8 @@ import java.util.Objects;
  * copies, so one loaded script can be invoked with several assignments.
  *
  * <p>Thread-safety: immutable; may be invoked from several threads.
+ *
+ * @since 0.1.0
  */
 public final class LoadedScript {
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.Outcome;
 import dev.forge.ScriptException;
 import dev.forge.SipStatus;
-import dev.forge.internal.Json;
+import dev.forge.testkit.internal.TestJson;
 import org.junit.jupiter.api.AssertionFailureBuilder;
 
 import java.util.Objects;
@@ -19,6 +19,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class OutcomeAssert {
 
@@ -57,10 +59,10 @@ public final class OutcomeAssert {
 
     /** Asserts ok and that the returned data equals {@code expectedJson} as JSON (key order ignored). */
     public OutcomeAssert assertData(String expectedJson) {
-        JsonNode expected = Json.parse("expectedJson", expectedJson);
+        JsonNode expected = TestJson.parse("expectedJson", expectedJson);
         JsonNode actual = data();
         if (!expected.equals(actual)) {
-            fail("to return " + Json.write(expected), Json.write(expected), Json.write(actual));
+            fail("to return " + TestJson.write(expected), TestJson.write(expected), TestJson.write(actual));
         }
         return this;
     }
@@ -70,7 +72,7 @@ public final class OutcomeAssert {
         JsonNode at = data().at(pointer);
         if (at.isMissingNode() || !at.isValueNode() || !at.asText().equals(expected)) {
             fail("to return '" + expected + "' at " + pointer, expected,
-                    at.isMissingNode() ? "nothing at " + pointer : Json.write(at));
+                    at.isMissingNode() ? "nothing at " + pointer : TestJson.write(at));
         }
         return this;
     }

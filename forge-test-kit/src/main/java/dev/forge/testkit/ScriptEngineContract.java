@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * next.
  *
  * <p>Thread-safety: JUnit runs the suite's tests one at a time on one instance.
+ *
+ * @since 0.1.0
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ScriptEngineContract {

@@ -3,7 +3,7 @@ package dev.forge.testkit;
 import dev.forge.Forge;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
-import dev.forge.internal.Json;
+import dev.forge.testkit.internal.TestJson;
 import dev.forge.testkit.internal.Resources;
 
 import java.util.Objects;
@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * class loader given at creation (the test class's).
  *
  * <p>Thread-safety: thread-safe, like the {@link Forge} it wraps.
+ *
+ * @since 0.1.0
  */
 public final class ScriptRunner {
 
@@ -103,7 +105,7 @@ public final class ScriptRunner {
         String text = dataOrResource.startsWith("@")
                 ? Resources.read(loader, "data", dataOrResource.substring(1))
                 : dataOrResource;
-        Json.parse("data", text);
+        TestJson.parse("data", text);
         return text;
     }
 }

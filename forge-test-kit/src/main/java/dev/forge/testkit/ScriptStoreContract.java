@@ -31,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * }</pre>
  *
  * <p>Thread-safety: JUnit runs each test on one thread; the concurrency test starts its own platform threads.
+ *
+ * @since 0.1.0
  */
 public abstract class ScriptStoreContract {
 

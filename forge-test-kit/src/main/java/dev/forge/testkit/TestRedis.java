@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()}.
  *
  * <p>Thread-safety: not thread-safe; one test class owns an instance.
+ *
+ * @since 0.1.0
  */
 public final class TestRedis implements AutoCloseable {
 

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <p>Thread-safety: JUnit calls the callbacks on one thread; {@link #server()} may be read from any.
+ *
+ * @since 0.1.0
  */
 public final class TestRedisExtension implements BeforeAllCallback, AfterAllCallback {
 

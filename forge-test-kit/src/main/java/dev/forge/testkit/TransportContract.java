@@ -46,6 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * events with bounded timeouts and never sleeps.
  *
  * <p>Thread-safety: JUnit runs each test on one thread; handlers run on the transport's threads.
+ *
+ * @since 0.1.0
  */
 public abstract class TransportContract {
 

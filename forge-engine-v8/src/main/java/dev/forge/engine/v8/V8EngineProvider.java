@@ -13,6 +13,8 @@ import dev.forge.spi.ScriptEngineProvider;
  * heap limit, and a later script with a larger limit is refused with a message that says so.
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class V8EngineProvider implements ScriptEngineProvider {
 

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param number     the callee's number
  * @param ref        the agent's extension
  * @param extra      fields not named above
+ *
+ * @since 0.1.0
  */
 public record AgentCall(String callRef, String agent, String contactRef, String number, String ref,
                         Map<String, Object> extra) implements TeleforgeNotification {

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param campaignRef the campaign (from v1.3.0), or {@code null}
  * @param ref         the agent's extension
  * @param extra       fields not named above
+ *
+ * @since 0.1.0
  */
 public record AgentStatus(State status, String campaignRef, String ref, Map<String, Object> extra)
         implements TeleforgeNotification {

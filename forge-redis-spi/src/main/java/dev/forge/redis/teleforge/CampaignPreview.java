@@ -12,6 +12,8 @@ import java.util.Map;
  * @param callees the next "stint", in order
  * @param ref     the campaign reference
  * @param extra   fields not named above
+ *
+ * @since 0.1.0
  */
 public record CampaignPreview(List<Callee> callees, String ref, Map<String, Object> extra)
         implements TeleforgeNotification {

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param status the new status
  * @param ref    the campaign reference
  * @param extra  fields not named above
+ *
+ * @since 0.1.0
  */
 public record CampaignStatus(State status, String ref, Map<String, Object> extra) implements TeleforgeNotification {
 

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param recordingUrl where the recording is
  * @param ref          {@code "click-dial"} from v3; the client's number before
  * @param extra        fields not named above
+ *
+ * @since 0.1.0
  */
 public record ClickToDialCdr(String extension, String number, String dialNumber, String callRef, String contactRef,
                              String dialedAt, String endReason, String endCode, Integer callTime, Integer holdTime,

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param clientNumber the client's number (later versions), or {@code null}
  * @param dialNumber   the PBX number (later versions), or {@code null}
  * @param extra        fields not named above
+ *
+ * @since 0.1.0
  */
 public record DiallerCdr(String extension, String callRef, String contactRef, String dialedAt, String endReason,
                          String endCode, Integer callTime, String direction, String recordingUrl, String ref,

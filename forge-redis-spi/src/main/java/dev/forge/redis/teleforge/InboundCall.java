@@ -18,6 +18,8 @@ import java.util.Map;
  * @param direction  {@code "inbound"}, or {@code null} if the payload said neither
  * @param ref        the agent's extension
  * @param extra      fields not named above
+ *
+ * @since 0.1.0
  */
 public record InboundCall(String number, String dialNumber, Integer holdTime, String callRef, String contactRef,
                           String direction, String ref, Map<String, Object> extra) implements TeleforgeNotification {

@@ -23,6 +23,8 @@ import java.util.Map;
  * Anything else wrong is a {@link TeleforgeFormatException} naming the field and the value.
  *
  * <p>Thread-safety: stateless; safe from any thread.
+ *
+ * @since 0.1.0
  */
 public final class TeleforgeCodec {
 

@@ -5,6 +5,8 @@ package dev.forge.redis.teleforge;
  * wrong kind. {@link #reason()} says which; {@link #raw()} is the text as received.
  *
  * <p>Thread-safety: immutable.
+ *
+ * @since 0.1.0
  */
 public final class TeleforgeFormatException extends RuntimeException {
 

@@ -20,6 +20,8 @@ import java.util.Optional;
  * {@code ref} (the agent's extension) when there is no {@code X-...-Ref}.
  *
  * <p>Thread-safety: stateless; safe from any thread.
+ *
+ * @since 0.1.0
  */
 public final class TeleforgeHeaders {
 

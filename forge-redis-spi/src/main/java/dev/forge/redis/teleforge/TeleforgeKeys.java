@@ -7,6 +7,8 @@ import java.util.List;
  * and popped with BRPOP (first in, first out); the {@code <reference>} part exists only on Pub/Sub channels.
  *
  * <p>Thread-safety: constants only.
+ *
+ * @since 0.1.0
  */
 public final class TeleforgeKeys {
 

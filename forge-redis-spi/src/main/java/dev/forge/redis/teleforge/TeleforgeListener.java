@@ -48,6 +48,8 @@ import java.util.function.Consumer;
  * <p>Thread-safety: thread-safe. The consumer is called from the listener's two threads, one notification at a
  * time per thread; list notifications arrive in order. {@link #close()} may be called from any thread,
  * including from inside the consumer, and is idempotent.
+ *
+ * @since 0.1.0
  */
 public final class TeleforgeListener implements AutoCloseable {
 

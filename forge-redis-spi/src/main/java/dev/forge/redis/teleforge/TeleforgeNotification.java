@@ -9,6 +9,8 @@ import java.util.Map;
  * <p>Decode with {@link TeleforgeCodec#decode(String, String)}; receive with {@link TeleforgeListener}.
  *
  * <p>Thread-safety: every implementation is an immutable record.
+ *
+ * @since 0.1.0
  */
 public sealed interface TeleforgeNotification
         permits InboundCall, AgentCall, AgentStatus, CampaignStatus, CampaignPreview, DiallerCdr, ClickToDialCdr {

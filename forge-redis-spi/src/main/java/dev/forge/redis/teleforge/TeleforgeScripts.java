@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * script never holds up the listener; each outcome is logged (DEBUG when ok, WARN otherwise).
  *
  * <p>Thread-safety: stateless; the consumers it returns are thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class TeleforgeScripts {
 

@@ -6,6 +6,8 @@ import dev.forge.Outcome;
  * The {@code forge} command's exit statuses: a contract that scripts and CI jobs rely on.
  *
  * <p>Thread-safety: constants only.
+ *
+ * @since 0.1.0
  */
 public final class ExitCode {
 

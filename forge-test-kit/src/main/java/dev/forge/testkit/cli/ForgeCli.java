@@ -23,6 +23,8 @@ import java.util.Properties;
  * are listed in {@link ExitCode}.
  *
  * <p>Thread-safety: {@code run} may be called from several threads; each call starts its own Forge.
+ *
+ * @since 0.1.0
  */
 public final class ForgeCli {
 

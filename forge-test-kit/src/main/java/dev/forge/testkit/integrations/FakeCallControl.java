@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * request for a test to take, and tells an optional listener (the CLI prints them).
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class FakeCallControl implements CallControl {
 

@@ -2,7 +2,7 @@ package dev.forge.testkit.integrations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.forge.internal.Json;
+import dev.forge.testkit.internal.TestJson;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -53,6 +53,8 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safety: not thread-safe; one test thread drives it. {@link #close()} ends the browser and its child
  * processes and deletes the profile; it is idempotent.
+ *
+ * @since 0.1.0
  */
 public final class HeadlessChromium implements AutoCloseable {
 
@@ -125,8 +127,8 @@ public final class HeadlessChromium implements AutoCloseable {
                     .buildAsync(page, listener).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             HeadlessChromium chromium = new HeadlessChromium(process, profile, socket, timeout);
             listener.owner = chromium;
-            chromium.call("Page.enable", Json.object());
-            chromium.call("Runtime.enable", Json.object());
+            chromium.call("Page.enable", TestJson.object());
+            chromium.call("Runtime.enable", TestJson.object());
             return chromium;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,7 +172,7 @@ public final class HeadlessChromium implements AutoCloseable {
         URI list = URI.create("http://" + browser.getHost() + ":" + browser.getPort() + "/json/list");
         HttpResponse<String> r = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(list).timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofString()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        for (JsonNode target : Json.parse("/json/list", r.body())) {
+        for (JsonNode target : TestJson.parse("/json/list", r.body())) {
             if ("page".equals(target.path("type").asText())) {
                 return URI.create(target.path("webSocketDebuggerUrl").asText());
             }
@@ -181,7 +183,7 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Opens {@code url} and waits for its load event. */
     public void navigate(String url) {
         CompletableFuture<JsonNode> loaded = next("Page.loadEventFired");
-        ObjectNode params = Json.object();
+        ObjectNode params = TestJson.object();
         params.put("url", url);
         JsonNode result = call("Page.navigate", params);
         if (result.hasNonNull("errorText")) {
@@ -196,7 +198,7 @@ public final class HeadlessChromium implements AutoCloseable {
      * @throws IllegalStateException with the page's error if it throws or rejects
      */
     public JsonNode evaluate(String expression) {
-        ObjectNode params = Json.object();
+        ObjectNode params = TestJson.object();
         params.put("expression", expression);
         params.put("awaitPromise", true);
         params.put("returnByValue", true);
@@ -207,7 +209,7 @@ public final class HeadlessChromium implements AutoCloseable {
             throw new IllegalStateException("the page threw: " + text + "\nconsole: " + console);
         }
         JsonNode value = result.path("result").path("value");
-        return value.isMissingNode() ? Json.MAPPER.nullNode() : value;
+        return value.isMissingNode() ? TestJson.MAPPER.nullNode() : value;
     }
 
     /**
@@ -216,7 +218,7 @@ public final class HeadlessChromium implements AutoCloseable {
      */
     public JsonNode waitFor(String condition) {
         long ms = timeout.toMillis();
-        String quoted = Json.write(Json.MAPPER.getNodeFactory().textNode(condition));
+        String quoted = TestJson.write(TestJson.MAPPER.getNodeFactory().textNode(condition));
         return evaluate("new Promise((resolve, reject) => {"
                 + " const check = () => { let v; try { v = (" + condition + "); } catch (e) { v = undefined; }"
                 + "   if (v) { resolve(v); return true; } return false; };"
@@ -230,18 +232,18 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Focuses the element {@code selector} names, empties it, and types {@code text} into it as a user would. */
     public void type(String selector, String text) {
-        String sel = Json.write(Json.MAPPER.getNodeFactory().textNode(selector));
+        String sel = TestJson.write(TestJson.MAPPER.getNodeFactory().textNode(selector));
         evaluate("(() => { const el = document.querySelector(" + sel + ");"
                 + " if (!el) throw new Error('no element ' + " + sel + ");"
                 + " el.value = ''; el.focus(); })()");
-        ObjectNode params = Json.object();
+        ObjectNode params = TestJson.object();
         params.put("text", text);
         call("Input.insertText", params);
     }
 
     /** Clicks the element {@code selector} names. */
     public void click(String selector) {
-        String sel = Json.write(Json.MAPPER.getNodeFactory().textNode(selector));
+        String sel = TestJson.write(TestJson.MAPPER.getNodeFactory().textNode(selector));
         evaluate("(() => { const el = document.querySelector(" + sel + ");"
                 + " if (!el) throw new Error('no element ' + " + sel + "); el.click(); })()");
     }
@@ -256,11 +258,11 @@ public final class HeadlessChromium implements AutoCloseable {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         replies.put(id, reply);
-        ObjectNode message = Json.object();
+        ObjectNode message = TestJson.object();
         message.put("id", id);
         message.put("method", method);
         message.set("params", params);
-        socket.sendText(Json.write(message), true);
+        socket.sendText(TestJson.write(message), true);
         JsonNode answer = await(reply, method);
         if (answer.has("error")) {
             throw new IllegalStateException(method + ": " + answer.get("error").path("message").asText());
@@ -289,7 +291,7 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     private void onMessage(String text) {
-        JsonNode message = Json.parse("devtools message", text);
+        JsonNode message = TestJson.parse("devtools message", text);
         if (message.has("id")) {
             CompletableFuture<JsonNode> reply = replies.remove(message.get("id").asInt());
             if (reply != null) {

@@ -14,7 +14,7 @@ import dev.forge.integrations.IntegrationRegistry;
 import dev.forge.integrations.PbxEvent;
 import dev.forge.integrations.WebRequest;
 import dev.forge.integrations.WebResponse;
-import dev.forge.internal.Json;
+import dev.forge.testkit.internal.TestJson;
 import dev.forge.spi.CallControl;
 import dev.forge.spi.Datastore;
 
@@ -42,6 +42,8 @@ import java.util.concurrent.CompletableFuture;
  * datastore does.
  *
  * <p>Thread-safety: thread-safe; {@link #close()} is idempotent.
+ *
+ * @since 0.1.0
  */
 public final class LocalIntegrationServer implements AutoCloseable {
 
@@ -91,26 +93,26 @@ public final class LocalIntegrationServer implements AutoCloseable {
             return CompletableFuture.completedFuture(error(400, e.getMessage()));
         }
         return host.raise(event).thenApply(outcomes -> WebResponse.of(200, "application/json; charset=utf-8",
-                Json.write(outcomes(outcomes))));
+                TestJson.write(outcomes(outcomes))));
     }
 
     /** The hooks' outcomes as the server answers them. */
     public static ArrayNode outcomes(List<HookOutcome> outcomes) {
-        ArrayNode array = Json.MAPPER.createArrayNode();
+        ArrayNode array = TestJson.MAPPER.createArrayNode();
         for (HookOutcome o : outcomes) {
             ObjectNode item = array.addObject();
             item.put("identifier", o.identifier());
             item.put("hook", o.hook());
             item.put("present", o.present());
-            item.set("outcome", Json.parse("outcome", o.outcome().toJson()));
+            item.set("outcome", TestJson.parse("outcome", o.outcome().toJson()));
         }
         return array;
     }
 
     private static WebResponse error(int status, String message) {
-        ObjectNode body = Json.object();
+        ObjectNode body = TestJson.object();
         body.put("error", message);
-        return WebResponse.of(status, "application/json; charset=utf-8", Json.write(body));
+        return WebResponse.of(status, "application/json; charset=utf-8", TestJson.write(body));
     }
 
     /** Stops serving and closes the host (never the datastore or call control given to the builder). */

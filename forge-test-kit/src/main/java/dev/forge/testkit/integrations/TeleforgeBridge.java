@@ -5,7 +5,7 @@ import dev.forge.integrations.Integration;
 import dev.forge.integrations.IntegrationHost;
 import dev.forge.integrations.IntegrationRequest;
 import dev.forge.integrations.IntegrationResponse;
-import dev.forge.internal.Json;
+import dev.forge.testkit.internal.TestJson;
 import dev.forge.redis.RedisEndpoint;
 import dev.forge.redis.teleforge.InboundCall;
 import dev.forge.redis.teleforge.TeleforgeCodec;
@@ -35,6 +35,8 @@ import java.util.function.Consumer;
  * {@code TeleforgeListener}).
  *
  * <p>Thread-safety: thread-safe; {@link #close()} is idempotent and leaves the host open.
+ *
+ * @since 0.1.0
  */
 public final class TeleforgeBridge implements AutoCloseable {
 
@@ -80,7 +82,7 @@ public final class TeleforgeBridge implements AutoCloseable {
 
     /** The request the bridge posts for one inbound call. */
     static IntegrationRequest request(InboundCall call, String identifier, String domain) {
-        return new IntegrationRequest("POST", "http", Json.write(TeleforgeCodec.envelope(call)), identifier,
+        return new IntegrationRequest("POST", "http", TestJson.write(TeleforgeCodec.envelope(call)), identifier,
                 "/integrations/" + identifier + "/teleforge", domain,
                 List.of(new Header("Content-Type", "application/json")));
     }

@@ -20,6 +20,8 @@ import java.util.List;
  * @param accepts      accepted {@code ivrapi_accept}s (0 or 1)
  * @param reaccepts    {@code ivrapi_reaccept}s answered ok
  * @param rivalRefused true when a competing controller's accept was refused because a controller was first
+ *
+ * @since 0.1.0
  */
 public record CallRecord(String ivrid, String key, Outcome outcome, String stopReason, List<ObjectNode> applied,
                          String dtmfSent, String transferTo, Integer sipCode, int accepts, int reaccepts,

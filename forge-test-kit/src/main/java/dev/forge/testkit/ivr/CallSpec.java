@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param rival         a competing controller: {@link Rival#WINS} takes the call before any accept arrives,
  *                      {@link Rival#LOSES} tries after the first accept and is refused
  * @param acceptTimeout without an accept by then, api_stop {@code timeout}; null for the platform's setting
+ *
+ * @since 0.1.0
  */
 public record CallSpec(String ivrid, String key, String state, String params, Rival rival, Duration acceptTimeout,
                        List<Reaction> reactions, List<Step> steps) {

@@ -96,6 +96,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server listens on 127.0.0.1 only ({@link LoopbackServerContainer}). Thread-safety: thread-safe.
  * {@link #close()} is idempotent.
+ *
+ * @since 0.1.0
  */
 public final class FakeIvrPlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FakeIvrPlatform.class);

@@ -43,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  * values with the field's path, e.g. {@code calls[0].reactions[1].afterMs}.
  *
  * <p>Thread-safety: immutable once parsed; {@link #play(FakeIvrPlatform)} may be called from any thread.
+ *
+ * @since 0.1.0
  */
 public final class FakeIvrScenario {
     public static final String DEFAULT_TOKEN = "forge-sim";

@@ -24,6 +24,8 @@ import java.util.Set;
  * <p>Public so that tests can serve their own endpoints on loopback the same way (register, then start).
  *
  * <p>Thread-safety: start and stop from one thread; the server's threads serve connections.
+ *
+ * @since 0.1.0
  */
 public final class LoopbackServerContainer extends TyrusServerContainer {
 

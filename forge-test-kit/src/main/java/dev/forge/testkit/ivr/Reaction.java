@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param results the stop's {@code results}; null means {@code {"dtmfBuffer": dtmf}} when digits were pressed,
  *                else {@code {}}
  * @param endCall after the stop, end the call with api_stop of this reason (e.g. {@code script}), or null
+ *
+ * @since 0.1.0
  */
 public record Reaction(Integer oType, ObjectNode match, Integer nth, Duration after, String dtmf, Duration dtmfGap,
                        boolean stop, String transferKey, ObjectNode results, String endCall) {

@@ -1,6 +1,6 @@
 package dev.forge.testkit.voice;
 
-import dev.forge.internal.Json;
+import dev.forge.testkit.internal.TestJson;
 import dev.forge.spi.VoiceChannel;
 
 import java.time.Duration;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link VoiceChannel} with a scripted caller, for testing Class 5 voice scripts without a PBX: the
- * caller's digits are queued up front ({@link #press}) and handed to the script's {@code ctx.ivr} and
+ * caller's digits are queued up front ({@link Builder#press}) and handed to the script's {@code ctx.ivr} and
  * {@code ctx.waitFor} as it asks; when none are left, the caller is silent and a gather times out at once
  * (no real waiting, so tests are fast and deterministic). Every verb the script applies is recorded as a
  * line ({@code "answer"}, {@code "play ivr/welcome.wav"}, {@code "gather ivr/pin.wav"},
@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Thread-safety: thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class FakeVoiceChannel implements VoiceChannel {
 
@@ -164,7 +166,7 @@ public final class FakeVoiceChannel implements VoiceChannel {
     @Override
     public CompletionStage<String> bridge(String destination, String continueOn) {
         return apply("bridge " + destination + " " + continueOn)
-                .thenApply(v -> Json.write(Json.object().put("destination", destination).put("status", "answered")));
+                .thenApply(v -> TestJson.write(TestJson.object().put("destination", destination).put("status", "answered")));
     }
 
     @Override

@@ -35,8 +35,10 @@ final class NativeLibrary {
         }
         try {
             JavetLibLoader loader = new JavetLibLoader(JSRuntimeType.V8);
-            String resource = loader.getResourceFileName();
             String file = loader.getLibFileName();
+            // not loader.getResourceFileName(): it looks only in Javet's own module, and on the module path the
+            // native jar (whose file name makes no valid module name) sits on the class path
+            String resource = "/" + file;
             Path tmp = WorkDirs.shortTempRoot();
             WorkDirs.purgeStale(tmp, PREFIX);
             Path dir = Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-");
