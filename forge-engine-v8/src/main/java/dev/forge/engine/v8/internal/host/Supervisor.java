@@ -321,7 +321,12 @@ final class Supervisor implements AutoCloseable {
                 synchronized (lock) {
                     launchFailedNanos = System.nanoTime() | 1;
                 }
-                V8Engine.LOG.warn("isolation: an isolate process did not start: {}", failed.getMessage());
+                if (closed) {
+                    // cut short by close(): nothing went wrong
+                    V8Engine.LOG.debug("isolation: closed while an isolate process started: {}", failed.getMessage());
+                } else {
+                    V8Engine.LOG.warn("isolation: an isolate process did not start: {}", failed.getMessage());
+                }
             }
         });
         return f;
