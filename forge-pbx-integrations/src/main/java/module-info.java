@@ -6,7 +6,6 @@
 module dev.forge.integrations {
     requires transitive dev.forge.api;
     requires transitive jdk.httpserver;
-    requires java.net.http;
     requires org.slf4j;
 
     exports dev.forge.integrations;

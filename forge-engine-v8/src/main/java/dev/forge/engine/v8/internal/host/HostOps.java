@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
 import dev.forge.engine.v8.internal.wire.Tags;
+import dev.forge.internal.EgressClient;
 import dev.forge.internal.Json;
 import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
@@ -13,10 +14,8 @@ import dev.forge.spi.HostServices;
 import dev.forge.spi.ModuleRegistry;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,17 +50,19 @@ final class HostOps {
 
     private final HostServices services;
     private final ScheduledExecutorService timers;
-    private final HttpClient http;
+    private final EgressClient http;
     private final Poster poster;
 
     HostOps(HostServices services, ScheduledExecutorService timers, Poster poster) {
         this.services = services;
         this.timers = timers;
         this.poster = poster;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(services.egress().connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = new EgressClient(services.egress());
+    }
+
+    /** Ends the fetches in flight and stops their threads. */
+    void close() {
+        http.close();
     }
 
     /**
@@ -217,37 +218,31 @@ final class HostOps {
             return "fetch: egress to " + uri.getHost() + ":" + port + " is not allowed for tenant '" + tenant
                     + "'; the host must allow it (forge run --allow-host " + uri.getHost() + ":" + port + ")";
         }
-        HttpRequest request;
+        List<EgressClient.Header> headers = new ArrayList<>();
+        for (JsonNode pair : args.path("headers")) {
+            headers.add(new EgressClient.Header(pair.path(0).asText(), pair.path(1).asText()));
+        }
+        JsonNode body = args.path("body");
+        CompletableFuture<EgressClient.Response> sent;
         try {
-            String body = args.path("body").isNull() ? null : args.path("body").asText();
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                    .method(args.path("method").asText("GET").toUpperCase(Locale.ROOT),
-                            body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            long left = call.deadlineNanos - System.nanoTime();
-            if (left > 0) {
-                b.timeout(Duration.ofNanos(left));
-            }
-            for (JsonNode pair : args.path("headers")) {
-                b.header(pair.path(0).asText(), pair.path(1).asText());
-            }
-            request = b.build();
-        } catch (IllegalArgumentException e) {
+            sent = http.send(new EgressClient.Request(tenant, uri, args.path("method").asText("GET").toUpperCase(Locale.ROOT),
+                    headers, body.isTextual() ? body.textValue() : null, egress.connectTimeout(), call.deadlineNanos,
+                    null, true));
+        } catch (IllegalArgumentException | IllegalStateException e) {
             return "fetch: " + e.getMessage();
         }
-        int cap = egress.maxResponseBytes();
-        CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, info -> new CappedBody(cap));
         track(isolate, call, id, sent);
         sent.whenComplete((response, error) -> post(isolate, call, id,
                 error == null ? Tags.VALUE + describe(url, response) : Tags.ERROR + "fetch " + url + ": " + message(error)));
         return null;
     }
 
-    private static String describe(String url, HttpResponse<String> response) {
+    private static String describe(String url, EgressClient.Response response) {
         ObjectNode r = Json.object();
-        r.put("status", response.statusCode());
+        r.put("status", response.status());
         r.put("url", url);
         ArrayNode headers = r.putArray("headers");
-        for (Map.Entry<String, List<String>> h : response.headers().map().entrySet()) {
+        for (Map.Entry<String, List<String>> h : response.headers().entrySet()) {
             for (String value : h.getValue()) {
                 headers.addArray().add(h.getKey()).add(value);
             }
