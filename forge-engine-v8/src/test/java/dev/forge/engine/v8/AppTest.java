@@ -308,6 +308,42 @@ class AppTest {
     }
 
     @Test
+    void incrRefusesStepsThatAreNotExactIntegers() {
+        String id = load("acme", ScriptKind.APP, "async function main(d) {\n"
+                + "  try { return await datastore.incr('steps', Number(d.by)); } catch (e) { return e.message; }\n"
+                + "}");
+        for (String by : List.of("1e300", "-1e300", "Infinity", "NaN", "1.5", "9007199254740992", "9223372036854775808",
+                "-9223372036854775808")) {
+            String expected = "datastore.incr: by must be an integer from -9007199254740991 to 9007199254740991, got "
+                    + switch (by) {
+                        case "1e300" -> "1e+300";
+                        case "-1e300" -> "-1e+300";
+                        case "9223372036854775808" -> "9223372036854776000";
+                        case "-9223372036854775808" -> "-9223372036854776000";
+                        default -> by;
+                    };
+            assertEquals("\"" + expected + "\"", ok(run(id, "{\"by\":\"" + by + "\"}")), by);
+        }
+        assertEquals(java.util.Optional.empty(), forge.datastore().get("acme", "steps").toCompletableFuture().join(),
+                "no refused step reached the datastore");
+        assertEquals("9007199254740991", ok(run(id, "{\"by\":\"9007199254740991\"}")), "the largest exact step is fine");
+        assertEquals("0", ok(run(id, "{\"by\":\"-9007199254740991\"}")));
+    }
+
+    @Test
+    void incrRefusesASumPastALong() {
+        forge.datastore().set("acme", "near-max", "9223372036854775806", null).toCompletableFuture().join();
+        String id = load("acme", ScriptKind.APP, "async function main(d) {\n"
+                + "  try { await datastore.incr('near-max', d.by); return 'added'; } catch (e) { return e.message; }\n"
+                + "}");
+        assertEquals("\"added\"", ok(run(id, "{\"by\":1}")));
+        assertEquals("\"incr: adding 1 to the value at 'near-max' would leave the range of a 64-bit integer "
+                + "(-9223372036854775808 to 9223372036854775807); the value is unchanged\"", ok(run(id, "{\"by\":1}")));
+        assertEquals(java.util.Optional.of("9223372036854775807"),
+                forge.datastore().get("acme", "near-max").toCompletableFuture().join());
+    }
+
+    @Test
     void oversizedValuesAreRefusedClearly() {
         String id = load("acme", ScriptKind.APP, "async function main() { await datastore.set('big', 'x'.repeat(5000)); return 1; }");
         ScriptException e = failed(run(id, "{}"));

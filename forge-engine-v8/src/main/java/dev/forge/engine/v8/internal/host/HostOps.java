@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
 final class HostOps {
 
     private static final String UNDEFINED = String.valueOf(Tags.UNDEFINED);
+    /** JavaScript's Number.MAX_SAFE_INTEGER: the largest integer below which every integer is exact. */
+    static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+    private static final long FETCH_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final String TIMER = String.valueOf(Tags.TIMER);
 
     /** Where a host result goes: the isolate's mailbox. */
@@ -87,7 +90,7 @@ final class HostOps {
                 case "ds.set" -> complete(isolate, call, id, ds.set(tenant, args.path("key").asText(),
                         args.path("value").asText(), ttl(args)).thenApply(v -> UNDEFINED));
                 case "ds.incr" -> complete(isolate, call, id, ds.incr(tenant, args.path("key").asText(),
-                        args.path("by").asLong(1), ttl(args)).thenApply(n -> Tags.VALUE + Long.toString(n)));
+                        step(args.get("by")), ttl(args)).thenApply(n -> Tags.VALUE + Long.toString(n)));
                 case "ds.delete" -> complete(isolate, call, id, ds.delete(tenant, args.path("key").asText())
                         .thenApply(b -> Tags.VALUE + Boolean.toString(b)));
                 case "ds.keys" -> complete(isolate, call, id, ds.keys(tenant, args.path("prefix").asText(""))
@@ -173,6 +176,32 @@ final class HostOps {
         }
     }
 
+    /**
+     * An {@code incr} step as the isolate sent it: an integer JavaScript holds exactly. The prelude checks the
+     * same; this holds for a child that skips it. A JSON number past 2^53 was rounded before it was written, one
+     * past a long would wrap in {@link JsonNode#asLong()}, and null is what NaN and Infinity become.
+     *
+     * @throws IllegalArgumentException naming the value
+     */
+    static long step(JsonNode by) {
+        if (by == null || by.isMissingNode()) {
+            return 1;
+        }
+        if (by.isIntegralNumber() && by.canConvertToLong()) {
+            long v = by.longValue();
+            if (v >= -MAX_SAFE_INTEGER && v <= MAX_SAFE_INTEGER) {
+                return v;
+            }
+        } else if (by.isNumber()) {
+            double d = by.doubleValue();
+            if (d == Math.rint(d) && d >= -MAX_SAFE_INTEGER && d <= MAX_SAFE_INTEGER) {
+                return (long) d;
+            }
+        }
+        throw new IllegalArgumentException("datastore.incr: by must be an integer from " + -MAX_SAFE_INTEGER + " to "
+                + MAX_SAFE_INTEGER + ", got " + by);
+    }
+
     private static Duration ttl(JsonNode args) {
         JsonNode ttl = args.get("ttl");
         if (ttl == null || ttl.isNull()) {
@@ -225,9 +254,11 @@ final class HostOps {
         JsonNode body = args.path("body");
         CompletableFuture<EgressClient.Response> sent;
         try {
+            // the invocation's end cancels the exchange (its socket is closed); the exchange's own deadline is a
+            // backstop a little later, so that a fetch never beats the invocation's timeout to it
             sent = http.send(new EgressClient.Request(tenant, uri, args.path("method").asText("GET").toUpperCase(Locale.ROOT),
-                    headers, body.isTextual() ? body.textValue() : null, egress.connectTimeout(), call.deadlineNanos,
-                    null, true));
+                    headers, body.isTextual() ? body.textValue() : null, egress.connectTimeout(),
+                    call.deadlineNanos + FETCH_GRACE_NANOS, null, true));
         } catch (IllegalArgumentException | IllegalStateException e) {
             return "fetch: " + e.getMessage();
         }
