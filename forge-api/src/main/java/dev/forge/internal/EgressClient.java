@@ -541,6 +541,7 @@ public final class EgressClient implements AutoCloseable {
 
     /** Reads one HTTP/1.1 response: its head (at most {@link #MAX_HEAD_BYTES}) and its body, capped. */
     static final class ResponseReader {
+        private static final int MAX_CHUNK_LINE = 1024;
         private final InputStream in;
         private final int cap;
         private int headLeft = MAX_HEAD_BYTES;
@@ -638,7 +639,7 @@ public final class EgressClient implements AutoCloseable {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             for (;;) {
-                String line = line();
+                String line = chunkLine();
                 int semi = line.indexOf(';');
                 long size;
                 try {
@@ -650,6 +651,7 @@ public final class EgressClient implements AutoCloseable {
                     throw new IOException("the server sent a malformed chunk size: '" + abbreviate(line) + "'");
                 }
                 if (size == 0) {
+                    headLeft = MAX_HEAD_BYTES;
                     while (!line().isEmpty()) {
                         // trailers: read and dropped
                     }
@@ -667,7 +669,7 @@ public final class EgressClient implements AutoCloseable {
                     body.write(buf, 0, got);
                     left -= got;
                 }
-                if (!line().isEmpty()) {
+                if (!chunkLine().isEmpty()) {
                     throw new IOException("the server sent a chunk longer than its size");
                 }
             }
@@ -689,17 +691,28 @@ public final class EgressClient implements AutoCloseable {
             return new TooLarge("the response body is over the limit of " + cap + " bytes (EgressPolicy.maxResponseBytes)");
         }
 
-        /** One line of the head, without its CR LF; counts against the head's limit. */
+        /** One line of the head (or the trailers), without its CR LF; counts against the head's limit. */
         private String line() throws IOException {
+            return line(true);
+        }
+
+        /** A chunk's size line, or the end of its data: a line of its own limit, so many chunks are fine. */
+        private String chunkLine() throws IOException {
+            return line(false);
+        }
+
+        private String line(boolean head) throws IOException {
             StringBuilder b = new StringBuilder(64);
-            for (;;) {
+            for (int n = 0; ; n++) {
                 int c = in.read();
                 if (c < 0) {
-                    throw new IOException(b.length() == 0 ? "the server closed the connection without an answer"
+                    throw new IOException(!head ? "the response ended inside its chunks"
+                            : b.length() == 0 ? "the server closed the connection without an answer"
                             : "the server closed the connection inside the response's head");
                 }
-                if (--headLeft < 0) {
-                    throw new IOException("the response's head is over " + MAX_HEAD_BYTES + " bytes");
+                if (head ? --headLeft < 0 : n > MAX_CHUNK_LINE) {
+                    throw new IOException(head ? "the response's head is over " + MAX_HEAD_BYTES + " bytes"
+                            : "the server sent a chunk size line over " + MAX_CHUNK_LINE + " bytes");
                 }
                 if (c == '\n') {
                     int end = b.length();

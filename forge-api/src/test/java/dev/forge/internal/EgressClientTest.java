@@ -258,6 +258,34 @@ class EgressClientTest {
     }
 
     @Test
+    void aBodyOfManySmallChunksIsOneBody() throws Exception {
+        // 30,000 one-byte chunks: 150 KB of chunk framing, more than a response head may hold
+        StringBuilder answer = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 30_000; i++) {
+            answer.append("1;ext=x\r\n").append((char) ('a' + i % 26)).append("\r\n");
+        }
+        answer.append("0\r\nX-Trailer: t\r\n\r\n");
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Thread t = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    readHead(s);
+                    s.getOutputStream().write(answer.toString().getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the test fails on the missing answer
+                }
+            }, "chunked-server");
+            t.setDaemon(true);
+            t.start();
+            EgressPolicy policy = EgressPolicy.builder().allow("acme", "127.0.0.1:" + server.getLocalPort()).build();
+            try (EgressClient client = new EgressClient(policy)) {
+                String body = ok(client.send(get("acme", "http://127.0.0.1:" + server.getLocalPort() + "/"))).body();
+                assertEquals(30_000, body.length());
+                assertTrue(body.startsWith("abcdefghijklmnopqrstuvwxyzabc"), body.substring(0, 30));
+            }
+        }
+    }
+
+    @Test
     void headersCannotSmuggleOrReframeARequest() {
         EgressPolicy policy = EgressPolicy.builder().allow("acme", "127.0.0.1:" + port(v4)).build();
         try (EgressClient client = new EgressClient(policy)) {
