@@ -6,7 +6,6 @@ module dev.forge.engine.v8 {
     requires dev.forge.api;
     requires org.slf4j;
     requires com.caoccao.javet;
-    requires java.net.http;
 
     exports dev.forge.engine.v8;
 

@@ -7,7 +7,6 @@ module dev.forge.integrations {
     requires transitive dev.forge.api;
     // Jetty serves the integrations' HTTP (IntegrationHttpServer.handler hands out a Jetty Handler)
     requires transitive org.eclipse.jetty.server;
-    requires java.net.http;
     requires org.slf4j;
 
     exports dev.forge.integrations;

@@ -114,7 +114,11 @@ public final class InMemoryDatastore implements Datastore {
                         expiresAt = old.expiresAt;
                     }
                 }
-                result[0] = Math.addExact(current, by);
+                try {
+                    result[0] = Math.addExact(current, by);
+                } catch (ArithmeticException e) {
+                    throw Datastore.overflow(key, by);
+                }
                 String json = Long.toString(result[0]);
                 Entry fresh = new Entry(json, expiresAt, size(key, json));
                 account(t, tenant, old, fresh);

@@ -6,7 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A tenant's script: what the host stores and Forge runs.
@@ -17,8 +19,13 @@ import java.util.TreeMap;
  *
  * <p>Thread-safety: immutable.
  *
+ * <p>Ids, tenants and names are printable text without leading or trailing white space; a tenant may not
+ * contain {@code /}, so that the id {@link #of(String, String, ScriptKind, String)} composes,
+ * {@code tenant/name}, names one script only. The {@code env} may not set the variables Forge sets itself
+ * ({@link #RESERVED_ENV}).
+ *
  * @param id      the host's identifier, unique across tenants
- * @param tenant  the tenant (customer, domain) that owns the script
+ * @param tenant  the tenant (customer, domain) that owns the script; no {@code /}
  * @param name    a display name, used in logs and stack traces
  * @param kind    script, app or driver
  * @param source  the JavaScript source
@@ -33,10 +40,21 @@ import java.util.TreeMap;
 public record Script(String id, String tenant, String name, ScriptKind kind, String source, String version,
                      Limits limits, Map<String, String> env, String bindings) {
 
+    /**
+     * The variables Forge itself puts in every script's {@code env}; {@link #withEnv} may not set them, so that
+     * a script can trust them.
+     */
+    public static final Set<String> RESERVED_ENV = Set.of("scriptId", "name", "tenant", "SCRIPTFORGE_ID",
+            "SCRIPTFORGE_NAME");
+
     public Script {
-        requireText("id", id);
-        requireText("tenant", tenant);
-        requireText("name", name);
+        requireName("tenant", tenant);
+        requireName("name", name);
+        requireName("id", id);
+        if (tenant.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("tenant: '" + tenant + "' contains '/', which separates tenant and name "
+                    + "in a script id (tenant/name); choose a tenant without it");
+        }
         Objects.requireNonNull(kind, "kind");
         if (source == null) {
             throw new IllegalArgumentException("source: missing for script '" + id + "'; give the JavaScript text");
@@ -46,13 +64,22 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
         }
         requireText("version", version);
         env = env == null ? Map.of() : Map.copyOf(env);
+        for (String key : env.keySet()) {
+            if (RESERVED_ENV.contains(key)) {
+                throw new IllegalArgumentException("env: '" + key + "' is set by Forge for every script (reserved: "
+                        + String.join(", ", new TreeSet<>(RESERVED_ENV)) + "); choose another name");
+            }
+        }
         if (bindings != null && kind == ScriptKind.SCRIPT) {
             throw new IllegalArgumentException("bindings: '" + bindings + "' needs an App (type app); script '" + id
                     + "' is a synchronous Script");
         }
     }
 
-    /** A script whose id is {@code tenant/name}, with the default limits. */
+    /**
+     * A script whose id is {@code tenant/name}, with the default limits. The tenant may not contain {@code /}
+     * (else {@code of("a", "b/c")} and {@code of("a/b", "c")} would share an id); the name may.
+     */
     public static Script of(String tenant, String name, ScriptKind kind, String source) {
         return of(tenant + "/" + name, tenant, name, kind, source);
     }
@@ -119,6 +146,35 @@ public record Script(String id, String tenant, String name, ScriptKind kind, Str
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(field + ": required, got " + (value == null ? "null" : "'" + value + "'"));
         }
+    }
+
+    /**
+     * Text that names something unambiguously: not blank, no control characters or line separators (which
+     * would let one name pass for another in logs and ids), no leading or trailing white space.
+     */
+    private static void requireName(String field, String value) {
+        requireText(field, value);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw new IllegalArgumentException(field + ": '" + visible(value) + "' contains the control character "
+                        + String.format("U+%04X", (int) c) + " at " + i + "; use printable characters");
+            }
+        }
+        if (!value.strip().equals(value)) {
+            throw new IllegalArgumentException(field + ": '" + value + "' starts or ends with white space; remove it");
+        }
+    }
+
+    /** {@code value} with its control characters escaped, for an error message. */
+    private static String visible(String value) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            b.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? String.format("\\u%04x", (int) c)
+                    : String.valueOf(c));
+        }
+        return b.toString();
     }
 
     @Override

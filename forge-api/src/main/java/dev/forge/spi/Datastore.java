@@ -24,7 +24,11 @@ public interface Datastore {
     /** Stores {@code json} at {@code key}. */
     CompletionStage<Void> set(String tenant, String key, String json, Duration ttl);
 
-    /** Adds {@code by} to the integer at {@code key} (absent counts as 0) atomically; the new value. */
+    /**
+     * Adds {@code by} to the integer at {@code key} (absent counts as 0) atomically; the new value. A sum outside
+     * the range of a {@code long} fails the stage with {@link #overflow(String, long)} and leaves the value as it
+     * was; it never wraps or saturates.
+     */
     CompletionStage<Long> incr(String tenant, String key, long by, Duration ttl);
 
     /** Removes {@code key}; true if it was there. */
@@ -32,4 +36,10 @@ public interface Datastore {
 
     /** The tenant's keys that start with {@code prefix}. */
     CompletionStage<List<String>> keys(String tenant, String prefix);
+
+    /** The failure of an {@code incr} whose sum would leave the range of a {@code long}: the same from every implementation. */
+    static ArithmeticException overflow(String key, long by) {
+        return new ArithmeticException("incr: adding " + by + " to the value at '" + key + "' would leave the range of "
+                + "a 64-bit integer (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + "); the value is unchanged");
+    }
 }

@@ -91,6 +91,7 @@ public final class IntegrationHost implements AutoCloseable {
     private final Duration hookTimeout;
     private final Duration httpTimeout;
     private final Map<String, Integration> loaded = new ConcurrentHashMap<>();
+    private final SystemHttp http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private IntegrationHost(Builder b) {
@@ -99,7 +100,8 @@ public final class IntegrationHost implements AutoCloseable {
         this.limits = b.limits;
         this.hookTimeout = b.hookTimeout;
         this.httpTimeout = b.httpTimeout;
-        IntegrationBindings bindings = new IntegrationBindings(settings, new SystemHttp(b.egress), b.callControl,
+        this.http = new SystemHttp(b.egress);
+        IntegrationBindings bindings = new IntegrationBindings(settings, http, b.callControl,
                 b.storeWait, b.hookTimeout.compareTo(b.httpTimeout) > 0 ? b.hookTimeout : b.httpTimeout,
                 registry::isEnabled, b.traceLevel);
         Forge.Builder forgeBuilder = Forge.builder().egress(b.egress).limits(b.limits);
@@ -248,11 +250,15 @@ public final class IntegrationHost implements AutoCloseable {
         }
     }
 
-    /** Closes the Forge running the backends: hooks still running end as cancelled. Idempotent. */
+    /**
+     * Closes the Forge running the backends (hooks still running end as cancelled) and ends the
+     * {@code system.http} requests in flight. Idempotent.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             forge.close();
+            http.close();
         }
     }
 

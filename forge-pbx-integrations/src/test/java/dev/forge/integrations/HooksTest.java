@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.EgressPolicy;
 import dev.forge.Outcome;
 import dev.forge.integrations.internal.EventJson;
+import dev.forge.integrations.stand.LoopbackHttp;
 import dev.forge.engine.v8.logs.CapturedLogs;
 import dev.forge.spi.CallRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -419,6 +420,82 @@ class HooksTest {
                 """);
         assertEquals("Error: system.http: egress to 127.0.0.1:9 is not allowed for integration 'nowhere'; the host must allow "
                 + "it (EgressPolicy, or --allow-host 127.0.0.1:9)", failure(raise(h, Fixtures.cdr())));
+    }
+
+    @Test
+    void systemHttpRefusesANameThatResolvesToLoopbackUnlessTheAddressIsAllowed() throws Exception {
+        try (LoopbackHttp crm = new LoopbackHttp()) {
+            int port = Integer.parseInt(crm.hostPort().substring(crm.hostPort().lastIndexOf(':') + 1));
+            String backend = """
+                    function oncdr(data) {
+                      system.http({url: 'http://victim.test:PORT/calls', callback: function (code, body) {
+                        saveIntr(data.domain, '', 'answer', {code: code, body: body}, false);
+                      }});
+                    }
+                    """.replace("PORT", Integer.toString(port));
+            EgressPolicy.Resolver victim = name -> List.of(java.net.InetAddress.getByName("127.0.0.1"));
+            IntegrationHost refused = host("victim", backend, EgressPolicy.builder()
+                    .allow(EgressPolicy.ALL_TENANTS, "victim.test:" + port).resolver(victim).build());
+            assertEquals("Error: system.http: egress to victim.test:" + port + " is refused for 'victim': victim.test "
+                    + "resolved to 127.0.0.1, a loopback address; the host must allow that address explicitly "
+                    + "(allow(tenant, \"127.0.0.1:" + port + "\"), allowPrivate(tenant, range), or --allow-host 127.0.0.1:"
+                    + port + ")", failure(raise(refused, Fixtures.cdr())));
+            assertEquals(0, crm.pending(), "nothing reached the server");
+            refused.close();
+
+            IntegrationHost allowed = host("victim", backend, EgressPolicy.builder()
+                    .allow(EgressPolicy.ALL_TENANTS, "victim.test:" + port).allowPrivate("victim", "127.0.0.1/32")
+                    .resolver(victim).build());
+            assertTrue(raise(allowed, Fixtures.cdr()).isOk());
+            assertEquals(tree("{\"code\":201,\"body\":\"{\\\"id\\\":\\\"crm-1\\\"}\"}"), allowed.settings()
+                    .get("victim", "tenant1.pbx.com", "", "answer", false).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                    .orElseThrow());
+            assertEquals("victim.test:" + port, crm.take().header("Host"), "connected to 127.0.0.1, named victim.test");
+        }
+    }
+
+    @Test
+    void systemHttpReachesAnIpv6LoopbackEntry() throws Exception {
+        com.sun.net.httpserver.HttpServer v6 = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 0), 0);
+        v6.createContext("/", exchange -> {
+            byte[] answer = "v6".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        v6.start();
+        try {
+            int port = v6.getAddress().getPort();
+            IntegrationHost h = host("six", """
+                    function oncdr(data) {
+                      system.http({url: 'http://[::1]:PORT/', callback: function (code, body) {
+                        saveIntr(data.domain, '', 'answer', {code: code, body: body}, false);
+                      }});
+                    }
+                    """.replace("PORT", Integer.toString(port)), loopback("[::1]:" + port));
+            assertTrue(raise(h, Fixtures.cdr()).isOk());
+            assertEquals(tree("{\"code\":200,\"body\":\"v6\"}"), h.settings().get("six", "tenant1.pbx.com", "",
+                    "answer", false).toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow());
+        } finally {
+            v6.stop(0);
+        }
+    }
+
+    @Test
+    void systemHttpRefusesABodyOverTheLimit() throws Exception {
+        try (LoopbackHttp crm = new LoopbackHttp()) {
+            IntegrationHost h = host("big", """
+                    function oncdr(data) {
+                      system.http({method: 'POST', url: 'URL', body: 'x'.repeat(1001), callback: function () {}});
+                    }
+                    """.replace("URL", crm.url("/calls")), EgressPolicy.builder()
+                    .allow(EgressPolicy.ALL_TENANTS, crm.hostPort()).maxRequestBytes(1000).build());
+            assertEquals("Error: system.http: the request body is 1001 bytes, over the limit of 1000 bytes "
+                    + "(EgressPolicy.maxRequestBytes)", failure(raise(h, Fixtures.cdr())));
+            assertEquals(0, crm.pending());
+        }
     }
 
     @Test

@@ -45,7 +45,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code incr} runs {@code INCRBY}, then {@code PEXPIRE} only when a TTL is given, in one Lua script, so
  *       it is atomic; without a TTL an existing expiry is kept. A value that is not an integer fails with
- *       Redis's own complaint, as "not an integer".</li>
+ *       Redis's own complaint, as "not an integer"; a sum past the range of a long fails as
+ *       {@link Datastore#overflow} says (Redis refuses it and keeps the value).</li>
  *   <li>A value larger than {@code maxValueBytes} (key plus JSON, UTF-8) is refused with a message naming the
  *       limit, before anything is sent.</li>
  *   <li>Every operation runs on a small bounded pool of platform threads this object owns, never on the
@@ -72,10 +73,12 @@ public final class RedisDatastore implements Datastore, AutoCloseable {
     /** Operations that may wait for a thread before new ones are refused. */
     public static final int DEFAULT_QUEUE = 10_000;
 
+    // The sum comes back as GET's text: INCRBY's integer would pass through a Lua number (a double) and
+    // lose its low digits past 2^53.
     private static final String INCR_SCRIPT = """
-            local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+            redis.call('INCRBY', KEYS[1], ARGV[1])
             if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-            return n""";
+            return redis.call('GET', KEYS[1])""";
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final JedisPooled jedis;
@@ -168,14 +171,14 @@ public final class RedisDatastore implements Datastore, AutoCloseable {
             List<String> args = List.of(Long.toString(by), ms > 0 ? Long.toString(ms) : "");
             return () -> {
                 try {
-                    return (Long) jedis.eval(INCR_SCRIPT, List.of(k), args);
+                    return Long.parseLong((String) jedis.eval(INCR_SCRIPT, List.of(k), args));
                 } catch (JedisDataException e) {
                     String m = String.valueOf(e.getMessage());
                     if (m.contains("not an integer")) {
                         throw new IllegalArgumentException("incr: the value at '" + key + "' is not an integer");
                     }
                     if (m.contains("overflow")) {
-                        throw new ArithmeticException("incr: adding " + by + " to '" + key + "' would overflow a long");
+                        throw Datastore.overflow(key, by);
                     }
                     throw e;
                 }

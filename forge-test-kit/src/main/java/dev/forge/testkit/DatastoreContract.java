@@ -19,12 +19,14 @@ import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What every {@link Datastore} must do: JSON values, TTL expiry, atomic {@code incr}, prefix listing,
- * tenants kept apart, and oversized values refused. Extend it in the implementation's tests:
+ * What every {@link Datastore} must do: JSON values, TTL expiry, atomic {@code incr} that is exact to the ends
+ * of a {@code long} and refuses to pass them ({@link Datastore#overflow}), prefix listing, tenants kept apart,
+ * and oversized values refused. Extend it in the implementation's tests:
  *
  * <pre>{@code
  * class RedisDatastoreTest extends DatastoreContract {
@@ -133,6 +135,34 @@ public abstract class DatastoreContract {
     void incrRefusesANonInteger() {
         await(store.set("acme", "name", "\"atlas\"", null));
         assertTrue(failure(store.incr("acme", "name", 1, null)).getMessage().contains("not an integer"));
+    }
+
+    @Test
+    void incrReachesTheEndsOfALongExactlyAndRefusesToPassThem() {
+        // exact at the top: a sum that passed through a double would come back as 9223372036854775807 + 1
+        assertEquals(Long.MAX_VALUE - 1, await(store.incr("acme", "big", Long.MAX_VALUE - 1, null)));
+        assertEquals(Long.MAX_VALUE, await(store.incr("acme", "big", 1, null)));
+        Throwable up = failure(store.incr("acme", "big", 1, null));
+        assertInstanceOf(ArithmeticException.class, up);
+        assertEquals("incr: adding 1 to the value at 'big' would leave the range of a 64-bit integer "
+                + "(-9223372036854775808 to 9223372036854775807); the value is unchanged", up.getMessage());
+        assertEquals(Optional.of("9223372036854775807"), await(store.get("acme", "big")));
+
+        assertEquals(Long.MIN_VALUE, await(store.incr("acme", "small", Long.MIN_VALUE, null)));
+        Throwable down = failure(store.incr("acme", "small", -1, null));
+        assertInstanceOf(ArithmeticException.class, down);
+        assertEquals(Datastore.overflow("small", -1).getMessage(), down.getMessage());
+        assertEquals(Optional.of("-9223372036854775808"), await(store.get("acme", "small")));
+        assertEquals(-1L, await(store.incr("acme", "small", Long.MAX_VALUE, null)), "a sum back in range is fine");
+    }
+
+    @Test
+    void incrRefusesAStoredNumberOutsideALong() {
+        await(store.set("acme", "huge", "9223372036854775808", null));
+        assertTrue(failure(store.incr("acme", "huge", -1, null)).getMessage().contains("not an integer"));
+        await(store.set("acme", "float", "1.5", null));
+        assertTrue(failure(store.incr("acme", "float", 1, null)).getMessage().contains("not an integer"));
+        assertEquals(Optional.of("9223372036854775808"), await(store.get("acme", "huge")));
     }
 
     @Test

@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AppTest {
 
     private static HttpServer http;
+    private static HttpServer http6;
     private static ServerSocket hanging;
     private static final CountDownLatch HANG_ACCEPTED = new CountDownLatch(1);
     private static final CountDownLatch HANG_CLOSED = new CountDownLatch(1);
@@ -69,7 +70,24 @@ class AppTest {
                 // expected: the client stops reading at its cap
             }
         });
+        http.createContext("/length", exchange -> {
+            byte[] body = String.valueOf(exchange.getRequestBody().readAllBytes().length + " via "
+                    + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
         http.start();
+        http6 = HttpServer.create(new InetSocketAddress(InetAddress.getByName("::1"), 0), 0);
+        http6.createContext("/", exchange -> {
+            byte[] body = ("v6 via " + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        http6.start();
         hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             try (Socket s = hanging.accept(); InputStream in = s.getInputStream()) {
@@ -84,9 +102,18 @@ class AppTest {
         }, "hanging-server");
         t.setDaemon(true);
         t.start();
+        int port = http.getAddress().getPort();
         EgressPolicy egress = EgressPolicy.builder()
-                .allow("acme", "127.0.0.1:" + http.getAddress().getPort())
+                // a loopback address is reached only because its IP literal is allowed
+                .allow("acme", "127.0.0.1:" + port)
                 .allow("acme", "127.0.0.1:" + hanging.getLocalPort())
+                .allow("acme", "[::1]:" + http6.getAddress().getPort())
+                // victim.test resolves to 127.0.0.1: acme has that address, globex only the name
+                .allow("acme", "victim.test:" + port)
+                .allow("globex", "victim.test:" + port)
+                .resolver(host -> host.equals("victim.test") ? List.of(InetAddress.getByName("127.0.0.1"))
+                        : EgressPolicy.Resolver.SYSTEM.resolve(host))
+                .maxRequestBytes(64 * 1024)
                 .maxResponseBytes(1024 * 1024).build();
         forge = Forge.builder().engine(new V8EngineProvider()).egress(egress)
                 .datastore(new InMemoryDatastore(1024, 1L << 20)).build();
@@ -96,6 +123,7 @@ class AppTest {
     static void stop() throws IOException {
         forge.close();
         http.stop(0);
+        http6.stop(0);
         hanging.close();
     }
 
@@ -157,6 +185,45 @@ class AppTest {
         // the same destination allowed for acme is still denied to another tenant
         String other = load("globex", ScriptKind.APP, "async function main(d) { await fetch(d.url); return 'reached'; }");
         assertTrue(failed(run(other, "{\"url\":\"" + base() + "/rate\"}")).getMessage().contains("not allowed for tenant 'globex'"));
+    }
+
+    @Test
+    void anIpv6LiteralEntryReachesAServerOnIpv6Loopback() {
+        int port = http6.getAddress().getPort();
+        String id = load("acme", ScriptKind.APP, "async function main(d) { const r = await fetch(d.url); return await r.text(); }");
+        assertEquals("\"v6 via [::1]:" + port + "\"", ok(run(id, "{\"url\":\"http://[::1]:" + port + "/\"}")));
+        // another tenant has no such entry
+        String other = load("globex", ScriptKind.APP, "async function main(d) { await fetch(d.url); return 'reached'; }");
+        assertTrue(failed(run(other, "{\"url\":\"http://[::1]:" + port + "/\"}")).getMessage()
+                .contains("fetch: egress to [::1]:" + port + " is not allowed for tenant 'globex'"));
+    }
+
+    @Test
+    void anAllowedNameThatResolvesToLoopbackIsRefusedUnlessTheAddressIsAllowed() {
+        int port = http.getAddress().getPort();
+        String url = "http://victim.test:" + port + "/length";
+        String source = "async function main(d) { const r = await fetch(d.url); return await r.text(); }";
+        ScriptException e = failed(run(load("globex", ScriptKind.APP, source), "{\"url\":\"" + url + "\"}"));
+        assertTrue(e.getMessage().contains("fetch " + url + ": egress to victim.test:" + port + " is refused for 'globex': "
+                + "victim.test resolved to 127.0.0.1, a loopback address; the host must allow that address explicitly"),
+                e.getMessage());
+        // acme allowed 127.0.0.1 at that port: it connects there, and the server sees the name
+        assertEquals("\"0 via victim.test:" + port + "\"", ok(run(load("acme", ScriptKind.APP, source),
+                "{\"url\":\"" + url + "\"}")));
+    }
+
+    @Test
+    void anOversizedRequestBodyIsRefusedWithItsSizeAndTheLimit() {
+        String id = load("acme", ScriptKind.APP, "async function main(d) {\n"
+                + "  const r = await fetch(d.url, {method: 'POST', body: 'é'.repeat(d.n)});\n"
+                + "  return await r.text();\n"
+                + "}");
+        String url = base() + "/length";
+        assertEquals("\"65536 via 127.0.0.1:" + http.getAddress().getPort() + "\"",
+                ok(run(id, "{\"url\":\"" + url + "\",\"n\":32768}")), "a body at the limit is sent whole");
+        ScriptException e = failed(run(id, "{\"url\":\"" + url + "\",\"n\":32769}"));
+        assertTrue(e.getMessage().contains("fetch: the request body is 65538 bytes, over the limit of 65536 bytes "
+                + "(EgressPolicy.maxRequestBytes)"), e.getMessage());
     }
 
     @Test
@@ -238,6 +305,42 @@ class AppTest {
                 "async function main() { return [await datastore.get('secret'), await datastore.keys('')]; }");
         ok(run(writer, "{}"));
         assertEquals("[null,[]]", ok(run(reader, "{}")));
+    }
+
+    @Test
+    void incrRefusesStepsThatAreNotExactIntegers() {
+        String id = load("acme", ScriptKind.APP, "async function main(d) {\n"
+                + "  try { return await datastore.incr('steps', Number(d.by)); } catch (e) { return e.message; }\n"
+                + "}");
+        for (String by : List.of("1e300", "-1e300", "Infinity", "NaN", "1.5", "9007199254740992", "9223372036854775808",
+                "-9223372036854775808")) {
+            String expected = "datastore.incr: by must be an integer from -9007199254740991 to 9007199254740991, got "
+                    + switch (by) {
+                        case "1e300" -> "1e+300";
+                        case "-1e300" -> "-1e+300";
+                        case "9223372036854775808" -> "9223372036854776000";
+                        case "-9223372036854775808" -> "-9223372036854776000";
+                        default -> by;
+                    };
+            assertEquals("\"" + expected + "\"", ok(run(id, "{\"by\":\"" + by + "\"}")), by);
+        }
+        assertEquals(java.util.Optional.empty(), forge.datastore().get("acme", "steps").toCompletableFuture().join(),
+                "no refused step reached the datastore");
+        assertEquals("9007199254740991", ok(run(id, "{\"by\":\"9007199254740991\"}")), "the largest exact step is fine");
+        assertEquals("0", ok(run(id, "{\"by\":\"-9007199254740991\"}")));
+    }
+
+    @Test
+    void incrRefusesASumPastALong() {
+        forge.datastore().set("acme", "near-max", "9223372036854775806", null).toCompletableFuture().join();
+        String id = load("acme", ScriptKind.APP, "async function main(d) {\n"
+                + "  try { await datastore.incr('near-max', d.by); return 'added'; } catch (e) { return e.message; }\n"
+                + "}");
+        assertEquals("\"added\"", ok(run(id, "{\"by\":1}")));
+        assertEquals("\"incr: adding 1 to the value at 'near-max' would leave the range of a 64-bit integer "
+                + "(-9223372036854775808 to 9223372036854775807); the value is unchanged\"", ok(run(id, "{\"by\":1}")));
+        assertEquals(java.util.Optional.of("9223372036854775807"),
+                forge.datastore().get("acme", "near-max").toCompletableFuture().join());
     }
 
     @Test

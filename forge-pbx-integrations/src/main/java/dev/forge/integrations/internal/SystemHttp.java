@@ -4,30 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
+import dev.forge.internal.EgressClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The host side of {@code system.http({...})}: one HTTP exchange with the options of the integrations
@@ -35,9 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link EgressPolicy#ALL_TENANTS}), retried {@code attempts} times on transport errors, and logged with
  * {@code logurl} for the URL and {@code ********} for secret header values. The body is never logged.
  *
+ * <p>The exchange itself is Forge's {@link EgressClient}, as for {@code fetch}: the name resolved once and
+ * the address checked and connected to (a loopback or private address only if the policy allows it), the body
+ * capped at {@link EgressPolicy#maxRequestBytes()} and the response at {@link EgressPolicy#maxResponseBytes()}.
+ *
  * <p>Its result is {@code {code, data, headers: [{name, value}]}}; a transport failure after the last attempt
- * gives code 0 and empty data (and a WARN). Options that are wrong, or a destination the policy refuses, fail
- * the returned future with a message for the script.
+ * gives code 0 and empty data (and a WARN). Options that are wrong, a destination or address the policy refuses,
+ * or a body over the limit fail the returned future with a message for the script, and are never retried.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -47,14 +48,17 @@ public final class SystemHttp {
     public static final String MASK = "********";
     static final int DEFAULT_TIMEOUT_MS = 10_000;
     static final int MAX_ATTEMPTS = 10;
-    private static final int MAX_CLIENTS = 16;
     private static final Logger LOG = LoggerFactory.getLogger(SystemHttp.class);
 
+    /** For {@code verify: false}. */
+    private static final SSLSocketFactory TRUSTING = trustingEverything();
+
     private final EgressPolicy egress;
-    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    private final EgressClient client;
 
     public SystemHttp(EgressPolicy egress) {
         this.egress = Objects.requireNonNull(egress, "egress");
+        this.client = new EgressClient(egress);
     }
 
     /** The options of one call, validated. */
@@ -78,66 +82,88 @@ public final class SystemHttp {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        int port = o.uri.getPort() != -1 ? o.uri.getPort() : o.uri.getScheme().equals("https") ? 443 : 80;
+        int port = o.uri.getPort() != -1 ? o.uri.getPort() : o.uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
         if (!egress.allows(identifier, o.uri.getHost(), port)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("system.http: egress to "
                     + o.uri.getHost() + ":" + port + " is not allowed for integration '" + identifier
                     + "'; the host must allow it (EgressPolicy, or --allow-host " + o.uri.getHost() + ":" + port + ")"));
         }
-        HttpRequest request;
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(o.uri)
-                    .timeout(Duration.ofMillis(o.readTimeout))
-                    .method(o.method, o.body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(o.body));
-            for (Header h : o.headers) {
-                b.header(h.name, h.value);
-            }
-            request = b.build();
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("system.http: " + e.getMessage()));
+        List<EgressClient.Header> headers = new ArrayList<>();
+        for (Header h : o.headers) {
+            headers.add(new EgressClient.Header(h.name, h.value));
         }
         long started = System.nanoTime();
         String line = describe(identifier, o);
+        CompletableFuture<EgressClient.Response> first;
+        try {
+            first = attempt(identifier, o, headers);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("system.http: " + e.getMessage()));
+        }
         LOG.debug("{}", line);
-        return attempt(client(o), request, o, 1).handle((response, error) -> {
+        if (!o.verify) {
+            LOG.warn("system.http to {} with verify: false: the server's certificate is not checked",
+                    withoutUserInfo(o.logurl));
+        }
+        return retry(first, identifier, o, headers, 1).handle((response, error) -> {
             long ms = (System.nanoTime() - started) / 1_000_000;
             ObjectNode result = EventJson.MAPPER.createObjectNode();
-            ArrayNode headers = EventJson.MAPPER.createArrayNode();
+            ArrayNode resultHeaders = EventJson.MAPPER.createArrayNode();
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof EgressClient.Refused) {
+                    LOG.warn("{} -> refused: {}", line, cause.getMessage());
+                    throw new CompletionException(new IllegalArgumentException("system.http: " + cause.getMessage()));
+                }
                 LOG.warn("{} -> failed after {} attempt(s) in {} ms: {}", line, o.attempts, ms, reason(cause));
                 result.put("code", 0);
                 result.put("data", "");
-                result.set("headers", headers);
+                result.set("headers", resultHeaders);
                 return EventJson.write(result);
             }
-            LOG.info("{} -> {} in {} ms", line, response.statusCode(), ms);
-            result.put("code", response.statusCode());
+            LOG.info("{} -> {} in {} ms", line, response.status(), ms);
+            result.put("code", response.status());
             result.put("data", response.body());
-            response.headers().map().forEach((name, values) -> values.forEach(v ->
-                    headers.addObject().put("name", name).put("value", v)));
-            result.set("headers", headers);
+            response.headers().forEach((name, values) -> values.forEach(v ->
+                    resultHeaders.addObject().put("name", name).put("value", v)));
+            result.set("headers", resultHeaders);
             return EventJson.write(result);
         });
     }
 
-    private CompletableFuture<HttpResponse<String>> attempt(HttpClient client, HttpRequest request, Options o, int n) {
-        int cap = egress.maxResponseBytes();
-        return client.sendAsync(request, info -> new CappedText(cap))
-                .handle((response, error) -> {
-                    if (error == null) {
-                        return CompletableFuture.completedFuture(response);
-                    }
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (n < o.attempts && cause instanceof IOException && !CappedText.tooLarge(cause)) {
-                        LOG.debug("{}: attempt {} of {} failed ({}); trying again", withoutUserInfo(o.logurl), n, o.attempts,
-                                reason(cause));
-                        return attempt(client, request, o, n + 1);
-                    }
-                    return CompletableFuture.<HttpResponse<String>>failedFuture(cause);
-                })
-                .thenCompose(f -> f);
+    /** Ends the requests in flight and stops their threads. Idempotent. */
+    public void close() {
+        client.close();
+    }
+
+    /** One attempt: its own deadline of {@code readTimeout}, as the framework's option means. */
+    private CompletableFuture<EgressClient.Response> attempt(String identifier, Options o, List<EgressClient.Header> headers) {
+        return client.send(new EgressClient.Request(identifier, o.uri, o.method, headers, o.body,
+                Duration.ofMillis(o.connectTimeout), System.nanoTime() + o.readTimeout * 1_000_000L,
+                o.verify ? null : TRUSTING, o.verify));
+    }
+
+    /** Sends again after a transport error, up to {@code attempts} in all; never after a refusal or an oversized body. */
+    private CompletableFuture<EgressClient.Response> retry(CompletableFuture<EgressClient.Response> sent, String identifier,
+                                                           Options o, List<EgressClient.Header> headers, int n) {
+        return sent.handle((response, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(response);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            boolean again = n < o.attempts && cause instanceof IOException
+                    && !(cause instanceof EgressClient.Refused) && !(cause instanceof EgressClient.TooLarge);
+            if (again) {
+                LOG.debug("{}: attempt {} of {} failed ({}); trying again", withoutUserInfo(o.logurl), n, o.attempts,
+                        reason(cause));
+                try {
+                    return retry(attempt(identifier, o, headers), identifier, o, headers, n + 1);
+                } catch (RuntimeException e) {
+                    return CompletableFuture.<EgressClient.Response>failedFuture(e);
+                }
+            }
+            return CompletableFuture.<EgressClient.Response>failedFuture(cause);
+        }).thenCompose(f -> f);
     }
 
     /** Headers whose values are credentials whether or not the script marked them secret. */
@@ -260,30 +286,8 @@ public final class SystemHttp {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    private HttpClient client(Options o) {
-        String key = o.verify + "/" + o.connectTimeout;
-        HttpClient cached = clients.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofMillis(o.connectTimeout))
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (!o.verify) {
-            LOG.warn("system.http to {} with verify: false: the server's certificate is not checked",
-                    withoutUserInfo(o.logurl));
-            b.sslContext(trustingEverything());
-        }
-        HttpClient made = b.build();
-        if (clients.size() < MAX_CLIENTS) {
-            HttpClient raced = clients.putIfAbsent(key, made);
-            return raced != null ? raced : made;
-        }
-        return made;
-    }
-
     /** For {@code verify: false}: accepts any certificate and any host name, as the option asks. */
-    private static SSLContext trustingEverything() {
+    private static SSLSocketFactory trustingEverything() {
         X509ExtendedTrustManager none = new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
@@ -317,7 +321,7 @@ public final class SystemHttp {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[]{none}, null);
-            return context;
+            return context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a TLS context for verify: false: " + e.getMessage(), e);
         }

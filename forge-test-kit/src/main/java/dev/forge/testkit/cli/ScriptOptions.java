@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -71,7 +72,7 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
                 .map(text -> flag("--timeout-action", () -> SipStatus.parse("--timeout-action", text)))
                 .orElse(null);
         Path name = file.getFileName();
-        Script script = Script.of(TENANT, name == null ? file.toString() : name.toString(), kind, source);
+        Script script = flag("FILE.js", () -> Script.of(TENANT, name == null ? file.toString() : name.toString(), kind, source));
         Map<String, String> env = env(args.values("--env"));
         if (!env.isEmpty()) {
             script = script.withEnv(env);
@@ -115,7 +116,12 @@ record ScriptOptions(Script script, String dataJson, Limits limits, SipStatus ti
             if (eq <= 0) {
                 throw new UsageException("--env: '" + pair + "' is not KEY=VALUE");
             }
-            env.put(pair.substring(0, eq), pair.substring(eq + 1));
+            String key = pair.substring(0, eq);
+            if (Script.RESERVED_ENV.contains(key)) {
+                throw new UsageException("--env: '" + key + "' is set by Forge for every script (reserved: "
+                        + String.join(", ", new TreeSet<>(Script.RESERVED_ENV)) + "); choose another name");
+            }
+            env.put(key, pair.substring(eq + 1));
         }
         return env;
     }

@@ -62,6 +62,16 @@ class ForgeCliUsageTest {
     }
 
     @Test
+    void envMayNotSetWhatForgeSets() {
+        String reserved = "is set by Forge for every script (reserved: SCRIPTFORGE_ID, SCRIPTFORGE_NAME, name, scriptId, "
+                + "tenant); choose another name";
+        usageError("forge run: --env: 'tenant' " + reserved, "run", script, "--type", "app", "--env", "tenant=globex");
+        usageError("forge run: --env: 'scriptId' " + reserved, "run", script, "--env", "A=1", "--env", "scriptId=globex/x.js");
+        usageError("forge driver: --env: 'SCRIPTFORGE_ID' " + reserved, "driver", script, "search", "--env",
+                "SCRIPTFORGE_ID=x");
+    }
+
+    @Test
     void malformedTimeoutAction() {
         usageError("--timeout-action: 'Busy' is not \"[sip code] [reason]\"", "run", script, "--timeout-action", "Busy");
         usageError("--timeout-action: '486' has no reason phrase", "run", script, "--timeout-action", "486");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
 import dev.forge.engine.v8.internal.wire.Tags;
+import dev.forge.internal.EgressClient;
 import dev.forge.internal.Json;
 import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
@@ -13,10 +14,8 @@ import dev.forge.spi.HostServices;
 import dev.forge.spi.ModuleRegistry;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +41,9 @@ import java.util.concurrent.TimeUnit;
 final class HostOps {
 
     private static final String UNDEFINED = String.valueOf(Tags.UNDEFINED);
+    /** JavaScript's Number.MAX_SAFE_INTEGER: the largest integer below which every integer is exact. */
+    static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+    private static final long FETCH_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final String TIMER = String.valueOf(Tags.TIMER);
 
     /** Where a host result goes: the isolate's mailbox. */
@@ -51,17 +53,19 @@ final class HostOps {
 
     private final HostServices services;
     private final ScheduledExecutorService timers;
-    private final HttpClient http;
+    private final EgressClient http;
     private final Poster poster;
 
     HostOps(HostServices services, ScheduledExecutorService timers, Poster poster) {
         this.services = services;
         this.timers = timers;
         this.poster = poster;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(services.egress().connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = new EgressClient(services.egress());
+    }
+
+    /** Ends the fetches in flight and stops their threads. */
+    void close() {
+        http.close();
     }
 
     /**
@@ -86,7 +90,7 @@ final class HostOps {
                 case "ds.set" -> complete(isolate, call, id, ds.set(tenant, args.path("key").asText(),
                         args.path("value").asText(), ttl(args)).thenApply(v -> UNDEFINED));
                 case "ds.incr" -> complete(isolate, call, id, ds.incr(tenant, args.path("key").asText(),
-                        args.path("by").asLong(1), ttl(args)).thenApply(n -> Tags.VALUE + Long.toString(n)));
+                        step(args.get("by")), ttl(args)).thenApply(n -> Tags.VALUE + Long.toString(n)));
                 case "ds.delete" -> complete(isolate, call, id, ds.delete(tenant, args.path("key").asText())
                         .thenApply(b -> Tags.VALUE + Boolean.toString(b)));
                 case "ds.keys" -> complete(isolate, call, id, ds.keys(tenant, args.path("prefix").asText(""))
@@ -172,6 +176,32 @@ final class HostOps {
         }
     }
 
+    /**
+     * An {@code incr} step as the isolate sent it: an integer JavaScript holds exactly. The prelude checks the
+     * same; this holds for a child that skips it. A JSON number past 2^53 was rounded before it was written, one
+     * past a long would wrap in {@link JsonNode#asLong()}, and null is what NaN and Infinity become.
+     *
+     * @throws IllegalArgumentException naming the value
+     */
+    static long step(JsonNode by) {
+        if (by == null || by.isMissingNode()) {
+            return 1;
+        }
+        if (by.isIntegralNumber() && by.canConvertToLong()) {
+            long v = by.longValue();
+            if (v >= -MAX_SAFE_INTEGER && v <= MAX_SAFE_INTEGER) {
+                return v;
+            }
+        } else if (by.isNumber()) {
+            double d = by.doubleValue();
+            if (d == Math.rint(d) && d >= -MAX_SAFE_INTEGER && d <= MAX_SAFE_INTEGER) {
+                return (long) d;
+            }
+        }
+        throw new IllegalArgumentException("datastore.incr: by must be an integer from " + -MAX_SAFE_INTEGER + " to "
+                + MAX_SAFE_INTEGER + ", got " + by);
+    }
+
     private static Duration ttl(JsonNode args) {
         JsonNode ttl = args.get("ttl");
         if (ttl == null || ttl.isNull()) {
@@ -217,37 +247,33 @@ final class HostOps {
             return "fetch: egress to " + uri.getHost() + ":" + port + " is not allowed for tenant '" + tenant
                     + "'; the host must allow it (forge run --allow-host " + uri.getHost() + ":" + port + ")";
         }
-        HttpRequest request;
+        List<EgressClient.Header> headers = new ArrayList<>();
+        for (JsonNode pair : args.path("headers")) {
+            headers.add(new EgressClient.Header(pair.path(0).asText(), pair.path(1).asText()));
+        }
+        JsonNode body = args.path("body");
+        CompletableFuture<EgressClient.Response> sent;
         try {
-            String body = args.path("body").isNull() ? null : args.path("body").asText();
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                    .method(args.path("method").asText("GET").toUpperCase(Locale.ROOT),
-                            body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            long left = call.deadlineNanos - System.nanoTime();
-            if (left > 0) {
-                b.timeout(Duration.ofNanos(left));
-            }
-            for (JsonNode pair : args.path("headers")) {
-                b.header(pair.path(0).asText(), pair.path(1).asText());
-            }
-            request = b.build();
-        } catch (IllegalArgumentException e) {
+            // the invocation's end cancels the exchange (its socket is closed); the exchange's own deadline is a
+            // backstop a little later, so that a fetch never beats the invocation's timeout to it
+            sent = http.send(new EgressClient.Request(tenant, uri, args.path("method").asText("GET").toUpperCase(Locale.ROOT),
+                    headers, body.isTextual() ? body.textValue() : null, egress.connectTimeout(),
+                    call.deadlineNanos + FETCH_GRACE_NANOS, null, true));
+        } catch (IllegalArgumentException | IllegalStateException e) {
             return "fetch: " + e.getMessage();
         }
-        int cap = egress.maxResponseBytes();
-        CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, info -> new CappedBody(cap));
         track(isolate, call, id, sent);
         sent.whenComplete((response, error) -> post(isolate, call, id,
                 error == null ? Tags.VALUE + describe(url, response) : Tags.ERROR + "fetch " + url + ": " + message(error)));
         return null;
     }
 
-    private static String describe(String url, HttpResponse<String> response) {
+    private static String describe(String url, EgressClient.Response response) {
         ObjectNode r = Json.object();
-        r.put("status", response.statusCode());
+        r.put("status", response.status());
         r.put("url", url);
         ArrayNode headers = r.putArray("headers");
-        for (Map.Entry<String, List<String>> h : response.headers().map().entrySet()) {
+        for (Map.Entry<String, List<String>> h : response.headers().entrySet()) {
             for (String value : h.getValue()) {
                 headers.addArray().add(h.getKey()).add(value);
             }

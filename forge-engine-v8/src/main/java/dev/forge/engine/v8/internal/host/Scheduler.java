@@ -1163,6 +1163,7 @@ final class Scheduler implements Watchdog.Deadlines, HostOps.Poster, Supervisor.
             finish(c, c.failed(ScriptException.Kind.CANCELLED, "Forge closed before the invocation ran"));
         }
         toClose.forEach(this::closeLink);
+        hostOps.close();
     }
 
     /** Closes isolates off the caller's path. */

@@ -91,12 +91,13 @@ final class ScriptState {
         o.put("maxOperations", MAX_OPERATIONS);
         o.put("consoleLines", options.consoleLines());
         ObjectNode env = o.putObject("env");
+        script.env().forEach(env::put);
+        // after the host's variables, so that these are Forge's whatever a Script holds (Script refuses them too)
         env.put("scriptId", script.id());
         env.put("name", script.name());
         env.put("tenant", script.tenant());
         env.put("SCRIPTFORGE_ID", script.id());
         env.put("SCRIPTFORGE_NAME", script.name());
-        script.env().forEach(env::put);
         boolean esModule = app && ES_MODULE.matcher(script.source()).find();
         this.spec = new IsolateSpec(script.name(), script.source(), esModule, Json.write(o),
                 bindings == null ? null : bindings.installer(), bindings == null ? null : bindings.name(),

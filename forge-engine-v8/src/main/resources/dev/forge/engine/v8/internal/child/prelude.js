@@ -45,6 +45,7 @@
   const StringCtor = String;
   const NumberCtor = Number;
   const MathFloor = Math.floor;
+  const MAX_SAFE_STEP = 9007199254740991;
   const PromiseCtor = Promise;
   const PromiseResolve = Promise.resolve;
   const PromiseThen = Promise.prototype.then;
@@ -679,8 +680,10 @@
         },
         incr: function (key, by, opts) {
           const step = by === undefined ? 1 : NumberCtor(by);
-          if (!(step === MathFloor(step))) {
-            throw new TypeErrorCtor('datastore.incr: by must be an integer, got ' + StringCtor(by));
+          // NaN, Infinity, fractions and integers past 2^53 (already rounded) are refused, not sent
+          if (!(step === MathFloor(step) && step >= -MAX_SAFE_STEP && step <= MAX_SAFE_STEP)) {
+            throw new TypeErrorCtor('datastore.incr: by must be an integer from -' + MAX_SAFE_STEP + ' to '
+                + MAX_SAFE_STEP + ', got ' + StringCtor(by));
           }
           return hostPromise('ds.incr', {key: StringCtor(key), by: step, ttl: ttlOf(opts)});
         },
