@@ -1,9 +1,9 @@
 /**
- * Forge's test kit: the {@code forge} command line ({@code run}, {@code bench}, {@code demo}), a JUnit 5
- * extension for script authors ({@link dev.forge.testkit.ForgeTest}), and the contract suites that every
- * SPI implementation extends ({@link dev.forge.testkit.ScriptEngineContract},
- * {@link dev.forge.testkit.ScriptStoreContract}), and {@link dev.forge.testkit.ivr.FakeIvrPlatform}, a fake ivrapi
- * platform on a real WebSocket.
+ * Forge's test kit: a JUnit 5 extension for script authors ({@link dev.forge.testkit.ForgeTest}), the contract
+ * suites that every SPI implementation extends ({@link dev.forge.testkit.ScriptEngineContract},
+ * {@link dev.forge.testkit.ScriptStoreContract}), and fakes that speak the real protocols, such as
+ * {@link dev.forge.testkit.ivr.FakeIvrPlatform}, an ivrapi platform on a real WebSocket. The {@code forge}
+ * command lives in forge-cli.
  *
  * <p>The engine is found at run time by {@link java.util.ServiceLoader}; this module never names it.
  */
@@ -25,10 +25,11 @@ module dev.forge.testkit {
     requires org.glassfish.grizzly.http;
 
     exports dev.forge.testkit;
-    exports dev.forge.testkit.cli;
     exports dev.forge.testkit.ivr;
     exports dev.forge.testkit.voice;
     exports dev.forge.testkit.integrations;
+    // the bench's latency recording and resource reading, for the forge command only
+    exports dev.forge.testkit.internal to dev.forge.cli;
 
     // JUnit calls the contract suites' test methods and lifecycle hooks reflectively.
     opens dev.forge.testkit to org.junit.platform.commons;

@@ -66,7 +66,7 @@ public final class IvrSessionMemory {
                 """.formatted(WARM, N));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        Process sim = new ProcessBuilder(java, "-cp", cp, "dev.forge.testkit.cli.ForgeCli", "ivr-sim", "--scenario",
+        Process sim = new ProcessBuilder(java, "-cp", cp, "dev.forge.cli.ForgeCli", "ivr-sim", "--scenario",
                 scenario.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             BufferedReader simOut = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8));

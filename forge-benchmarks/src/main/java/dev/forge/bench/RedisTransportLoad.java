@@ -124,7 +124,7 @@ public final class RedisTransportLoad {
     private static Process worker(TestRedis redis, Path scripts, Path dir, String node) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.forge.testkit.cli.ForgeCli", "worker", "--redis", redis.url(), "--scripts", scripts.toString(),
+                "dev.forge.cli.ForgeCli", "worker", "--redis", redis.url(), "--scripts", scripts.toString(),
                 "--node", node, "--prefix", "load", "--timeout", "2s")
                 .redirectErrorStream(true).redirectOutput(dir.resolve(node + ".log").toFile()).start();
     }

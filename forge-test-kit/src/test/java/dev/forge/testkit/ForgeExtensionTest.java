@@ -32,8 +32,8 @@ class ForgeExtensionTest {
 
     @Test
     void loadsAScriptAndFixtureFromTheClassPath(ScriptRunner runner) {
-        LoadedScript dnc = runner.load("dev/forge/testkit/demo/dnc-check.js", ScriptKind.APP);
-        assertEquals("acme/dev/forge/testkit/demo/dnc-check.js", dnc.id());
+        LoadedScript dnc = runner.load("scripts/dnc.js", ScriptKind.APP);
+        assertEquals("acme/scripts/dnc.js", dnc.id());
         dnc.invoke("@calls/listed.json").assertRejected(604, "Number on DNC List");
         dnc.invoke("@calls/clean.json").assertDataAt("/routing/dest_number", "12125550143");
     }

@@ -1,0 +1,190 @@
+package dev.forge.cli;
+
+import dev.forge.EngineOptions;
+import dev.forge.Forge;
+import dev.forge.Invocation;
+import dev.forge.Outcome;
+import dev.forge.testkit.internal.LatencyRecorder;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code forge bench FILE.js}: invokes a script from N platform threads through the public API for a
+ * warmup, then for a measured period, and reports throughput, latency percentiles and outcome counts.
+ *
+ * <p>Each thread records its own latencies into a {@link LatencyRecorder}; they are merged and sorted
+ * once the threads are joined, so measuring takes no lock on the hot path.
+ *
+ * <p>Thread-safety: one use per instance; the worker threads it starts end before {@link #run} returns.
+ */
+final class BenchCommand {
+
+    static final String USAGE = """
+            forge bench FILE.js [--data @FILE] [--threads 2] [--seconds 10] [--warmup 2] [--json] [--type ...]
+                                [--timeout 2s] [--memory 100m] [--isolation process|in-process|process,in-process]
+                                [--confinement best-effort|required|none|best-effort,none]
+              Invokes the script from N threads (N isolates) for S seconds after the warmup; prints
+              throughput and p50/p90/p99/p99.9/max latency in microseconds, and the outcome counts.
+              With two isolations (or two confinements), runs both side by side in alternating half-second
+              blocks and prints each one's figures and their ratios (the first over the second).""";
+
+    /** How long each engine runs at a time when several are compared. */
+    static final double BLOCK_SECONDS = 0.5;
+
+    private BenchCommand() {
+    }
+
+    static int run(List<String> tokens, PrintStream out) throws InterruptedException {
+        Set<String> flags = new HashSet<>(ScriptOptions.FLAGS);
+        flags.addAll(Set.of("--threads", "--seconds", "--warmup"));
+        Args args = Args.parse("bench", tokens, flags, Set.of("--json"), ScriptOptions.REPEATABLE);
+        ScriptOptions options = ScriptOptions.parse(args);
+        int threads = args.positiveInt("--threads", 2);
+        double seconds = args.seconds("--seconds", 10, Double.MIN_VALUE);
+        double warmup = args.seconds("--warmup", 2, 0);
+
+        EngineOptions engine = EngineOptions.builder()
+                .threads(Math.max(threads, EngineOptions.DEFAULT_THREADS))
+                .concurrencyPerScript(threads)
+                .build();
+        List<IsolationFlag.Choice> engines = options.engines();
+        List<Forge> forges = new ArrayList<>();
+        try {
+            for (IsolationFlag.Choice choice : engines) {
+                Forge forge = options.forge(engine, choice);
+                forges.add(forge);
+                forge.load(options.script());
+            }
+            Invocation invocation = Invocation.builder(options.script().id())
+                    .data(options.dataJson())
+                    .timeoutAction(options.timeoutAction())
+                    .build();
+            List<BenchResult> results = measure(forges, engines, invocation, threads, warmup, seconds);
+            if (results.size() == 1) {
+                out.println(args.has("--json") ? results.get(0).toJson() : results.get(0).toText(options.script().name()));
+            } else {
+                out.println(args.has("--json") ? BenchResult.comparisonJson(results)
+                        : BenchResult.comparisonText(options.script().name(), results));
+            }
+            out.flush();
+            return ExitCode.OK;
+        } finally {
+            forges.forEach(Forge::close);
+        }
+    }
+
+    /**
+     * Each Forge warms up, then (with more than one) they are measured in turns of {@link #BLOCK_SECONDS}, in
+     * alternating order, until each has had {@code seconds}: a noisy machine then slows both alike.
+     */
+    private static List<BenchResult> measure(List<Forge> forges, List<IsolationFlag.Choice> engines, Invocation invocation,
+                                             int threads, double warmup, double seconds) throws InterruptedException {
+        int n = forges.size();
+        for (Forge forge : forges) {
+            block(forge, invocation, threads, warmup);
+        }
+        double block = n == 1 ? seconds : Math.min(BLOCK_SECONDS, seconds);
+        int rounds = (int) Math.max(1, Math.round(seconds / block));
+        List<List<Block>> blocks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            blocks.add(new ArrayList<>());
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < n; k++) {
+                int i = r % 2 == 0 ? k : n - 1 - k;
+                blocks.get(i).add(block(forges.get(i), invocation, threads, block));
+            }
+        }
+        List<BenchResult> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<Block> mine = blocks.get(i);
+            results.add(BenchResult.of(engines.get(i), threads, mine.stream().mapToLong(Block::nanos).sum(),
+                    mine.stream().flatMap(b -> b.latencies().stream()).toList(),
+                    mine.stream().flatMap(b -> b.outcomes().stream()).toList()));
+        }
+        return results;
+    }
+
+    /** What the threads recorded in one block of time. */
+    private record Block(long nanos, List<LatencyRecorder> latencies, List<OutcomeCounts> outcomes) {
+    }
+
+    /** Invokes from {@code threads} threads for {@code seconds}; returns what they recorded. */
+    private static Block block(Forge forge, Invocation invocation, int threads, double seconds) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> started = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Worker worker = new Worker(forge, invocation, ready, go);
+            workers.add(worker);
+            Thread t = new Thread(worker, "forge-bench-" + i);
+            t.setDaemon(true);
+            started.add(t);
+            t.start();
+        }
+        ready.await();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        for (Worker w : workers) {
+            w.window(start, end);
+        }
+        go.countDown();
+        for (Thread t : started) {
+            t.join();
+        }
+        long measuredNanos = Math.max(1, System.nanoTime() - start);
+        return new Block(measuredNanos, workers.stream().map(w -> w.latencies).toList(),
+                workers.stream().map(w -> w.outcomes).toList());
+    }
+
+    /** One benchmark thread: invokes until the end of the window, recording only inside it. */
+    private static final class Worker implements Runnable {
+        private final Forge forge;
+        private final Invocation invocation;
+        private final CountDownLatch ready;
+        private final CountDownLatch go;
+        private final LatencyRecorder latencies = new LatencyRecorder();
+        private final OutcomeCounts outcomes = new OutcomeCounts();
+        private long measureFrom;
+        private long end;
+
+        Worker(Forge forge, Invocation invocation, CountDownLatch ready, CountDownLatch go) {
+            this.forge = forge;
+            this.invocation = invocation;
+            this.ready = ready;
+            this.go = go;
+        }
+
+        void window(long from, long until) {
+            this.measureFrom = from;
+            this.end = until;
+        }
+
+        @Override
+        public void run() {
+            ready.countDown();
+            try {
+                go.await(); // happens-after window(): the latch publishes measureFrom and end
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = System.nanoTime();
+            while (now < end) {
+                Outcome outcome = forge.invoke(invocation);
+                long after = System.nanoTime();
+                if (now >= measureFrom) {
+                    latencies.record((after - now) / 1_000);
+                    outcomes.add(outcome);
+                }
+                now = after;
+            }
+        }
+    }
+}
