@@ -9,7 +9,6 @@
  */
 module dev.forge.testkit {
     requires transitive dev.forge.api;
-    requires dev.forge.redis;
     requires transitive org.junit.jupiter.api;
     requires org.slf4j;
     requires transitive dev.forge.ivr;

@@ -12,7 +12,6 @@ import dev.forge.spi.CallEnd;
 import dev.forge.spi.CallRequest;
 import dev.forge.testkit.integrations.FakeCallControl;
 import dev.forge.testkit.integrations.LocalIntegrationServer;
-import dev.forge.testkit.integrations.TeleforgeBridge;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.forge.testkit.integrations;
+package dev.forge.cli;
 
 import dev.forge.integrations.Header;
 import dev.forge.integrations.Integration;

@@ -1,5 +1,7 @@
-package dev.forge.testkit;
+package dev.forge.redis;
 
+import dev.forge.testkit.TestRedisExtension;
+import dev.forge.testkit.DatastoreContract;
 import dev.forge.Forge;
 import dev.forge.Outcome;
 import dev.forge.Script;

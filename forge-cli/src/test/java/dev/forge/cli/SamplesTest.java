@@ -1,5 +1,6 @@
-package dev.forge.testkit.integrations;
+package dev.forge.cli;
 
+import dev.forge.testkit.integrations.LocalIntegrationServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.EgressPolicy;
 import dev.forge.integrations.HookOutcome;

@@ -1,5 +1,6 @@
-package dev.forge.testkit;
+package dev.forge.redis;
 
+import dev.forge.testkit.TestRedisExtension;
 import dev.forge.Forge;
 import dev.forge.Outcome;
 import dev.forge.Script;

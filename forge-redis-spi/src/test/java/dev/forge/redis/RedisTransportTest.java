@@ -1,5 +1,7 @@
-package dev.forge.testkit;
+package dev.forge.redis;
 
+import dev.forge.testkit.TestRedisExtension;
+import dev.forge.testkit.TransportContract;
 import dev.forge.Outcome;
 import dev.forge.redis.RedisEndpoint;
 import dev.forge.redis.RedisTransport;
