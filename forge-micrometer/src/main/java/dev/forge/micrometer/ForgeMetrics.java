@@ -154,8 +154,7 @@ public final class ForgeMetrics implements InvocationListener, AutoCloseable {
         if (closed) {
             return;
         }
-        TenantMeters t = tenantTag ? byTenant.computeIfAbsent(event.script().tenant(),
-                tenant -> new TenantMeters(common.and(TAG_TENANT, tenant))) : allTenants;
+        TenantMeters t = tenantTag ? tenant(event.script().tenant()) : allTenants;
         Outcome outcome = event.outcome();
         int kind = index(outcome);
         int counter = kind == ERROR ? ERROR + ((Outcome.Failed) outcome).error().kind().ordinal() : kind;
@@ -165,6 +164,11 @@ public final class ForgeMetrics implements InvocationListener, AutoCloseable {
         if (event.coldStart()) {
             t.coldStarts().increment();
         }
+    }
+
+    private TenantMeters tenant(String tenant) {
+        TenantMeters t = byTenant.get(tenant); // get first: computeIfAbsent's lambda would capture, and allocate
+        return t != null ? t : byTenant.computeIfAbsent(tenant, k -> new TenantMeters(common.and(TAG_TENANT, k)));
     }
 
     private static int index(Outcome outcome) {
