@@ -1,5 +1,6 @@
 package dev.forge;
 
+import dev.forge.internal.TransportListeners;
 import dev.forge.internal.TransportOutcomes;
 import dev.forge.spi.InvocationMessage;
 import dev.forge.spi.Transport;
@@ -71,6 +72,7 @@ public final class InMemoryTransport implements Transport {
     private final AtomicLong ids = new AtomicLong();
     private final ScheduledExecutorService timer;
     private final ExecutorService handlers;
+    private final TransportListeners listeners = new TransportListeners();
     private boolean closed;
 
     public InMemoryTransport() {
@@ -140,17 +142,26 @@ public final class InMemoryTransport implements Transport {
         }
     }
 
-    /** Called with the lock held: the delivery is over or never answered; decide what happens next. */
-    private void settle(Entry e, int attempt, Outcome outcome) {
+    @Override
+    public AutoCloseable addListener(Listener listener) {
+        return listeners.add(listener);
+    }
+
+    /**
+     * Called with the lock held: the delivery is over or never answered; decide what happens next.
+     *
+     * @return the dead letter it made, for the listeners (told once the lock is released), or null
+     */
+    private DeadLetter settle(Entry e, int attempt, Outcome outcome) {
         if (e.done) {
-            return;
+            return null;
         }
         if (outcome != null && TransportOutcomes.isFinal(outcome)) {
             finish(e, outcome);
-            return;
+            return null;
         }
         if (attempt != e.attempts || e.queued) {
-            return; // a stale delivery: a newer one decides
+            return null; // a stale delivery: a newer one decides
         }
         if (outcome != null) {
             e.last = outcome;
@@ -159,14 +170,22 @@ public final class InMemoryTransport implements Transport {
             if (dead.size() >= MAX_DEAD_LETTERS) {
                 dead.removeFirst();
             }
-            dead.addLast(new DeadLetter(e.id, e.message, e.attempts, e.last));
+            DeadLetter letter = new DeadLetter(e.id, e.message, e.attempts, e.last);
+            dead.addLast(letter);
             finish(e, e.last != null ? e.last
                     : TransportOutcomes.noAnswer(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - e.submittedAt)));
-            return;
+            return letter;
         }
         e.queued = true;
         ready.addLast(e);
         lock.notifyAll();
+        return null;
+    }
+
+    private void tell(DeadLetter letter) {
+        if (letter != null) {
+            listeners.deadLettered(letter);
+        }
     }
 
     private void finish(Entry e, Outcome outcome) {
@@ -242,11 +261,14 @@ public final class InMemoryTransport implements Transport {
 
         private void deliver(Entry e, int attempt) {
             timer.schedule(() -> {
+                DeadLetter letter;
                 synchronized (lock) {
-                    settle(e, attempt, null);
+                    letter = settle(e, attempt, null);
                 }
+                tell(letter);
             }, options.visibilityTimeout().toMillis(), TimeUnit.MILLISECONDS);
             Delivery d = new Delivery(e.id, e.message, attempt);
+            listeners.delivered(d, System.nanoTime() - e.submittedAt);
             try {
                 handlers.execute(() -> TransportOutcomes.handle(handler, d, o -> answered(e, attempt, o)));
             } catch (RuntimeException rejected) {
@@ -256,13 +278,15 @@ public final class InMemoryTransport implements Transport {
         }
 
         private void answered(Entry e, int attempt, Outcome outcome) {
+            DeadLetter letter = null;
             synchronized (lock) {
                 inFlight--;
                 if (outcome != null) {
-                    settle(e, attempt, outcome);
+                    letter = settle(e, attempt, outcome);
                 }
                 lock.notifyAll();
             }
+            tell(letter);
         }
 
         @Override

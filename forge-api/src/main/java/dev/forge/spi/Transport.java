@@ -2,6 +2,7 @@ package dev.forge.spi;
 
 import dev.forge.Outcome;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -19,6 +20,9 @@ import java.util.concurrent.CompletionStage;
  * <p>The idempotency key makes redelivery safe: a second {@link #submit} with a key already queued or done
  * returns the first message's id and queues nothing, and only the first final outcome recorded for a key
  * is kept, so a result (and what a caller waiting in {@link #request} sees) happens once.
+ *
+ * <p>What a node sees of the traffic (each delivery with its lag, each message it dead-letters) goes to the
+ * {@link Listener}s added with {@link #addListener}: the hook for metrics.
  *
  * <p>Thread-safety: implementations must be thread-safe.
  *
@@ -46,8 +50,45 @@ public interface Transport extends AutoCloseable {
     /** The dead letters, oldest first, at most {@code max}. */
     CompletionStage<List<DeadLetter>> deadLetters(int max);
 
+    /**
+     * Adds a listener for this transport's deliveries and dead letters on this node (see {@link Listener});
+     * closing the returned handle removes it. Both of Forge's transports support it.
+     *
+     * @throws UnsupportedOperationException if this transport does not report them (the default)
+     */
+    default AutoCloseable addListener(Listener listener) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not report its deliveries to listeners"
+                + " (Transport.addListener); implement it, or observe the handler given to consume(...) instead");
+    }
+
     @Override
     void close();
+
+    /**
+     * Hears what a transport does on this node. Called on the transport's own threads, never with one of its
+     * locks held; keep it short and never block. One that throws is logged and ignored.
+     *
+     * <p>Thread-safety: implementations must be thread-safe.
+     */
+    interface Listener {
+
+        /**
+         * A message was handed to a handler on this node.
+         *
+         * @param lag how long after it was submitted, never negative: for a redelivery ({@code attempt > 1}) the
+         *            earlier attempts are included. A transport shared by nodes measures it against the time its
+         *            server stored the message, so clocks out of step between machines skew it
+         */
+        default void onDelivery(Delivery delivery, Duration lag) {
+        }
+
+        /**
+         * This node moved a message to the dead letters (each dead letter is reported once, by the node that
+         * moved it). Its {@code lastOutcome} is {@code null} when no handler answered in time.
+         */
+        default void onDeadLetter(DeadLetter letter) {
+        }
+    }
 
     /** Runs one delivery; the stage's outcome decides whether the message is acknowledged. */
     @FunctionalInterface

@@ -2,6 +2,7 @@ package dev.forge.redis;
 
 import dev.forge.Outcome;
 import dev.forge.internal.Json;
+import dev.forge.internal.TransportListeners;
 import dev.forge.spi.InvocationMessage;
 import dev.forge.spi.Transport;
 import dev.forge.spi.TransportOptions;
@@ -86,6 +87,7 @@ public final class RedisTransport implements Transport {
     final ScheduledExecutorService timer;
     private final Map<String, List<CompletableFuture<Outcome>>> waiters = new ConcurrentHashMap<>();
     private final List<RedisTransportConsumer> consumers = new CopyOnWriteArrayList<>();
+    final TransportListeners listeners = new TransportListeners();
     private RedisTransportResults results;
     private volatile boolean closed;
     private final Object inHandLock = new Object();
@@ -193,6 +195,15 @@ public final class RedisTransport implements Transport {
             consumers.remove(c);
             c.close();
         };
+    }
+
+    /**
+     * {@inheritDoc} A delivery's lag is measured from the time in its stream entry id (the Redis server's clock
+     * when it stored the message) to this node's clock.
+     */
+    @Override
+    public AutoCloseable addListener(Listener listener) {
+        return listeners.add(listener);
     }
 
     @Override

@@ -149,7 +149,10 @@ final class RedisTransportConsumer {
                     new XPendingParams(e.getID(), e.getID(), 1));
             int count = p.isEmpty() ? 1 : (int) p.get(0).getDeliveredTimes();
             if (count > transport.options.maxAttempts()) {
-                deadLetter(e, count, count - 1, null);
+                Transport.DeadLetter letter = deadLetter(e, count, count - 1, null);
+                if (letter != null) {
+                    transport.listeners.deadLettered(letter);
+                }
             } else if (deliver(e, count)) {
                 used++;
             }
@@ -182,6 +185,7 @@ final class RedisTransportConsumer {
         }
         String id = e.getID().toString();
         Transport.Delivery d = new Transport.Delivery(id, RedisTransport.message(e.getFields()), attempt);
+        transport.listeners.delivered(d, TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - e.getID().getTime()));
         transport.delivered();
         try {
             transport.handlers.execute(() -> TransportOutcomes.handle(handler, d, o -> answered(e, attempt, o)));
@@ -203,10 +207,13 @@ final class RedisTransportConsumer {
                     List.of(RedisTransport.GROUP, id, json, transport.ttlSeconds(), transport.channel, key)))
                     .whenComplete((v, err) -> settled(id, err));
         } else if (attempt >= transport.options.maxAttempts()) {
-            transport.call("dead-letter " + id, r -> {
-                deadLetter(r, e, attempt, attempt, json);
-                return null;
-            }).whenComplete((v, err) -> settled(id, err));
+            transport.call("dead-letter " + id, r -> deadLetter(r, e, attempt, attempt, json))
+                    .whenComplete((letter, err) -> {
+                        settled(id, err);
+                        if (letter != null) {
+                            transport.listeners.deadLettered(letter);
+                        }
+                    });
         } else {
             transport.call("retry " + id, r -> r.eval(RedisTransportScripts.RETRY,
                     List.of(transport.lastKey(id), transport.stream),
@@ -224,24 +231,33 @@ final class RedisTransportConsumer {
         }
     }
 
-    private void deadLetter(StreamEntry e, int deliveryCount, int attempts, String lastOutcome) {
-        deadLetter(jedis, e, deliveryCount, attempts, lastOutcome);
+    private Transport.DeadLetter deadLetter(StreamEntry e, int deliveryCount, int attempts, String lastOutcome) {
+        return deadLetter(jedis, e, deliveryCount, attempts, lastOutcome);
     }
 
-    private void deadLetter(redis.clients.jedis.commands.ScriptingKeyCommands r, StreamEntry e, int deliveryCount,
-                            int attempts, String lastOutcome) {
+    /**
+     * Moves the message to the dead letters if this delivery is still the current one.
+     *
+     * @return the dead letter, with the last outcome Redis kept, or null if another delivery decides
+     */
+    private Transport.DeadLetter deadLetter(redis.clients.jedis.commands.ScriptingKeyCommands r, StreamEntry e,
+                                            int deliveryCount, int attempts, String lastOutcome) {
         String id = e.getID().toString();
         Map<String, String> f = e.getFields();
         String key = f.get("key");
         long micros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()
                 - Long.parseLong(f.getOrDefault("submittedAt", Long.toString(System.currentTimeMillis()))));
-        r.eval(RedisTransportScripts.DEAD,
+        Object kept = r.eval(RedisTransportScripts.DEAD,
                 List.of(transport.resultKey(key), transport.stream, transport.lastKey(id), transport.deadStream),
                 List.of(RedisTransport.GROUP, id, node, Integer.toString(deliveryCount), key, f.get("script"),
                         f.getOrDefault("data", "null"), f.getOrDefault("submittedAt", "0"), Integer.toString(attempts),
                         lastOutcome == null ? "" : lastOutcome, Json.outcome(TransportOutcomes.noAnswer(Math.max(0, micros))),
                         transport.ttlSeconds(), transport.channel, Integer.toString(RedisTransport.MAX_DEAD_LETTERS)));
+        if (!(kept instanceof String last)) {
+            return null;
+        }
         LOG.debug("redis transport: {} dead-lettered after {} attempts", id, attempts);
+        return new Transport.DeadLetter(id, RedisTransport.message(f), attempts, last.isEmpty() ? null : Json.readOutcome(last));
     }
 
     private void disconnect() {

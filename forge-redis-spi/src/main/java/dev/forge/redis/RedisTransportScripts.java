@@ -64,10 +64,11 @@ final class RedisTransportScripts {
      * the one remembered, or none) and record that outcome as the result (or ARGV[11] if there is none).
      * Only the current delivery may do this. KEYS: result, stream, last, dead. ARGV: group, id, consumer,
      * delivery count, key, script, data, submittedAt, attempts, last outcome or '', no-answer outcome,
-     * ttl seconds, channel, max dead letters. Returns 1 if it was current.
+     * ttl seconds, channel, max dead letters. Returns the last outcome it kept ('' for none) if it was current,
+     * else nil.
      */
     static final String DEAD = CURRENT + """
-            if not current(KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4]) then return 0 end
+            if not current(KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4]) then return false end
             local last = ARGV[10]
             if last == '' then
               local remembered = redis.call('GET', KEYS[3])
@@ -83,6 +84,6 @@ final class RedisTransportScripts {
             if redis.call('SET', KEYS[1], result, 'NX', 'EX', ARGV[12]) then
               redis.call('PUBLISH', ARGV[13], ARGV[5] .. '\\n' .. result)
             end
-            return 1
+            return last
             """;
 }

@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What every {@link Transport} must do: final outcomes acknowledge, anything else is delivered again
  * until the attempts run out and the message becomes a dead letter, an unanswered delivery goes to
  * another node after the visibility timeout, idempotency keys queue once, the first final outcome wins,
- * and each node holds at most {@code maxInFlight} messages. Extend it in the implementation's tests:
+ * each node holds at most {@code maxInFlight} messages, and {@link Transport#addListener listeners} hear each
+ * delivery and dead letter. Extend it in the implementation's tests:
  *
  * <pre>{@code
  * class InMemoryTransportTest extends TransportContract {
@@ -290,6 +291,55 @@ public abstract class TransportContract {
         assertTrue(take(b).attempt() >= 2);
         assertEquals(0, afterClose.get(), "a closed consumer got a delivery");
         assertFalse(await(t.deadLetters(10)).stream().anyMatch(dl -> dl.message().idempotencyKey().equals("handover")));
+    }
+
+    @Test
+    void listenersHearEachDeliveryWithItsLagAndEachDeadLetterOnce() throws Exception {
+        Transport t = transport(QUICK);
+        BlockingQueue<Delivery> delivered = new LinkedBlockingQueue<>();
+        List<Duration> lags = new CopyOnWriteArrayList<>();
+        BlockingQueue<Transport.DeadLetter> dead = new LinkedBlockingQueue<>();
+        AutoCloseable listening = t.addListener(new Transport.Listener() {
+            @Override
+            public void onDelivery(Delivery delivery, Duration lag) {
+                lags.add(lag);
+                delivered.add(delivery);
+            }
+
+            @Override
+            public void onDeadLetter(Transport.DeadLetter letter) {
+                dead.add(letter);
+            }
+        });
+        t.consume("a", d -> CompletableFuture.completedFuture(
+                d.message().idempotencyKey().equals("bad") ? failed("boom") : ok("\"fine\"")));
+
+        await(t.request(message("good")));
+        Delivery good = take(delivered);
+        assertEquals(message("good"), good.message());
+        assertEquals(1, good.attempt());
+
+        Outcome last = await(t.request(message("bad")));
+        for (int attempt = 1; attempt <= QUICK.maxAttempts(); attempt++) {
+            Delivery d = take(delivered);
+            assertEquals(message("bad"), d.message());
+            assertEquals(attempt, d.attempt());
+        }
+        Transport.DeadLetter letter = take(dead);
+        assertEquals(message("bad"), letter.message());
+        assertEquals(QUICK.maxAttempts(), letter.attempts());
+        assertEquals(last.toJson(), letter.lastOutcome().toJson());
+        for (int i = 0; i < lags.size(); i++) {
+            assertFalse(lags.get(i).isNegative(), lags::toString);
+            // each attempt's lag counts from the same submission, so it never shrinks
+            assertTrue(i < 2 || lags.get(i).compareTo(lags.get(i - 1)) >= 0, lags::toString);
+        }
+
+        listening.close();
+        await(t.request(message("after")));
+        // a delivery is told before its handler runs, so it would be here by now
+        assertTrue(delivered.isEmpty(), () -> "a removed listener heard " + delivered);
+        assertTrue(dead.isEmpty(), () -> "one dead letter, told once: " + dead);
     }
 
     private record Held(Delivery delivery, CompletableFuture<Outcome> answer) {
