@@ -1,0 +1,83 @@
+package dev.forge.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The examples of a page in site/, for the doc tests that run them. A doc test holds each Java example in its
+ * own source, where the compiler checks it and a test runs it; {@link #assertEveryJavaExampleIsIn} fails when
+ * the page and the test drift apart (indentation and blank lines aside), so an example cannot change on the
+ * page without changing in the code that runs.
+ */
+final class DocExamples {
+
+    private final Path page;
+    private final String text;
+
+    private DocExamples(Path page) {
+        this.page = page;
+        try {
+            this.text = Files.readString(page);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + page, e);
+        }
+    }
+
+    /** A page of site/, e.g. {@code embedding.md}; tests run in forge-test-kit, so site/ is {@code ../site}. */
+    static DocExamples page(String name) {
+        return new DocExamples(Path.of("..", "site", name));
+    }
+
+    /** The fenced blocks of this language ({@code java}, {@code js}, {@code xml}, ...), in page order. */
+    List<String> blocks(String language) {
+        return Pattern.compile("^[ \\t]*```" + Pattern.quote(language) + "\\n(.*?)^[ \\t]*```",
+                        Pattern.DOTALL | Pattern.MULTILINE)
+                .matcher(text).results().map(r -> r.group(1)).collect(Collectors.toList());
+    }
+
+    /**
+     * Checks that the page has {@code count} Java examples and that each one is, line for line, in the source
+     * of {@code test} (a top-level class under src/test/java).
+     */
+    void assertEveryJavaExampleIsIn(Class<?> test, int count) {
+        List<String> examples = blocks("java");
+        assertEquals(count, examples.size(), () -> page + ": Java examples");
+        String source = normalise(source(test));
+        for (String example : examples) {
+            String e = normalise(example);
+            assertTrue(e.lines().count() >= 1 && source.contains(e),
+                    () -> page + "'s example differs from " + test.getSimpleName() + ":\n" + e);
+        }
+    }
+
+    /**
+     * Checks that the page says {@code words} as they are (a message the test got from Forge, say), whatever
+     * the line breaks.
+     */
+    void assertMentions(String words) {
+        assertTrue(text.replaceAll("\\s+", " ").contains(words.replaceAll("\\s+", " ")),
+                () -> page + " does not say: " + words);
+    }
+
+    private static String source(Class<?> test) {
+        Path file = Path.of("src", "test", "java", test.getName().replace('.', '/') + ".java");
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Lines without their indentation, blank lines dropped: indentation differs between the two files. */
+    static String normalise(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));
+    }
+}
