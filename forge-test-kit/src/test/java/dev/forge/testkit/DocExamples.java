@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,13 +50,34 @@ final class DocExamples {
      * of {@code test} (a top-level class under src/test/java).
      */
     void assertEveryJavaExampleIsIn(Class<?> test, int count) {
-        List<String> examples = blocks("java");
-        assertEquals(count, examples.size(), () -> page + ": Java examples");
-        String source = normalise(source(test));
-        for (String example : examples) {
+        assertEveryJavaExampleIsIn(count, test);
+    }
+
+    /**
+     * Checks that the page has {@code count} Java examples and that each one is, line for line, in the source
+     * of one of {@code tests}: the test that runs it (top-level classes under src/test/java).
+     */
+    void assertEveryJavaExampleIsIn(int count, Class<?>... tests) {
+        assertEquals(count, blocks("java").size(), () -> page + ": Java examples");
+        assertEveryJavaExampleIsIn(Arrays.stream(tests).map(Class::getName).toList());
+    }
+
+    /** As {@link #assertEveryJavaExampleIsIn(int, Class[])}, with the tests' class names and no count. */
+    void assertEveryJavaExampleIsIn(List<String> testClassNames) {
+        List<String> sources = testClassNames.stream().map(t -> normalise(source(t))).toList();
+        for (String example : blocks("java")) {
             String e = normalise(example);
-            assertTrue(e.lines().count() >= 1 && source.contains(e),
-                    () -> page + "'s example differs from " + test.getSimpleName() + ":\n" + e);
+            assertTrue(!e.isEmpty() && sources.stream().anyMatch(s -> s.contains(e)),
+                    () -> page + "'s example is in none of " + testClassNames + ":\n" + e);
+        }
+    }
+
+    /** The name of every page in site/. */
+    static List<String> pages() {
+        try (Stream<Path> files = Files.list(Path.of("..", "site"))) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".md")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list ../site", e);
         }
     }
 
@@ -67,8 +90,8 @@ final class DocExamples {
                 () -> page + " does not say: " + words);
     }
 
-    private static String source(Class<?> test) {
-        Path file = Path.of("src", "test", "java", test.getName().replace('.', '/') + ".java");
+    private static String source(String testClassName) {
+        Path file = Path.of("src", "test", "java", testClassName.replace('.', '/') + ".java");
         try {
             return Files.readString(file);
         } catch (IOException e) {
