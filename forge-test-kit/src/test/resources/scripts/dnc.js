@@ -1,9 +1,10 @@
-// The testing guide's example App: refuse the numbers on a do-not-call list with 604.
-const LISTED = ['12125550100', '12125550111'];
+// A Do-Not-Call check (an App), as site/testing.md's DncTest loads it: a listed number is refused with 604.
+const LISTED = new Set(['12125550100', '12125550111']);
 
-async function main(data) {
-  if (LISTED.includes(data.routing.dest_number)) {
-    throw new Error('604 Number on DNC List');
+function main(data = {}) {
+  const dest = String(data.routing.dest_number || '').replace(/^\+/, '');
+  if (LISTED.has(dest)) {
+    return Promise.reject([604, 'Number on DNC List']);
   }
   return data;
 }

@@ -24,18 +24,52 @@ import java.util.concurrent.CompletionStage;
  * <p>What a node sees of the traffic (each delivery with its lag, each message it dead-letters) goes to the
  * {@link Listener}s added with {@link #addListener}: the hook for metrics.
  *
+ * <h2>The contract</h2>
+ * What {@code TransportContract} in forge-test-kit checks, in detail:
+ * <ul>
+ *   <li><b>Final outcomes acknowledge.</b> A handler's {@link Outcome.Ok} or {@link Outcome.Rejected} ends the
+ *       message: {@link #request} completes with it and nothing is dead-lettered.</li>
+ *   <li><b>Everything else is delivered again</b>, to any node: a {@link Outcome.TimedOut},
+ *       {@link Outcome.Failed} or {@link Outcome.Overloaded} outcome, a handler that throws, returns
+ *       {@code null} or whose stage fails, and a delivery not answered within the visibility timeout. A handler
+ *       that throws (or whose stage fails) is recorded as {@link Outcome.Failed} of kind {@code host} with the
+ *       message {@code transport handler failed: } and its exception's message.</li>
+ *   <li><b>Attempts.</b> {@link Delivery#attempt()} is 1 on the first delivery and grows by one on each
+ *       redelivery; {@link Delivery#id()} is the same on each. After {@link TransportOptions#maxAttempts()}
+ *       deliveries without a final outcome the message is a dead letter with {@code attempts} equal to that
+ *       number and the last outcome a handler gave, and {@link #request} completes with that last outcome.
+ *       When no handler ever answered, Forge's transports complete it with a {@link Outcome.TimedOut} with
+ *       {@code 408 Request Timeout}.</li>
+ *   <li><b>The first final outcome wins.</b> Once one delivery of a key has a final outcome, a later answer
+ *       from an earlier delivery (one that outlived its visibility timeout) changes nothing, and a later
+ *       {@link #request} with the same key completes with the recorded outcome.</li>
+ *   <li><b>Idempotent submits.</b> A {@link #submit} whose key is queued, in hand or done completes with the
+ *       first message's id and queues nothing, even when its data differ.</li>
+ *   <li><b>Order and bounds.</b> Messages are handed out in the order they were submitted (first in, first
+ *       out), as free slots allow: a node has at most {@link TransportOptions#maxInFlight()} deliveries whose
+ *       stages have not completed, and a slot frees when its stage completes (a stage that never completes
+ *       keeps its slot).</li>
+ *   <li><b>Stopping a consumer.</b> After the handle from {@link #consume} is closed (closing it again does
+ *       nothing), that node gets no delivery; its messages in hand go to other nodes once their visibility
+ *       timeout passes, as new attempts, and are not dead-lettered for it.</li>
+ *   <li>{@link #deadLetters} lists the oldest first, at most {@code max}; an empty list when there are none.</li>
+ * </ul>
+ *
  * <p>Thread-safety: implementations must be thread-safe.
  *
  * @since 0.1.0
  */
 public interface Transport extends AutoCloseable {
 
-    /** Queues a message durably; completes with its id once the transport holds it. */
+    /**
+     * Queues a message durably; completes with its id once the transport holds it. A key already queued, in
+     * hand or done completes with the first message's id and queues nothing.
+     */
     CompletionStage<String> submit(InvocationMessage message);
 
     /**
-     * Queues a message and completes with its final outcome, or with the last outcome if it was
-     * dead-lettered.
+     * Queues a message (as {@link #submit}) and completes with the first final outcome recorded for its key, or
+     * with the last outcome if it was dead-lettered.
      */
     CompletionStage<Outcome> request(InvocationMessage message);
 
@@ -47,7 +81,7 @@ public interface Transport extends AutoCloseable {
      */
     AutoCloseable consume(String node, Handler handler);
 
-    /** The dead letters, oldest first, at most {@code max}. */
+    /** The dead letters, oldest first, at most {@code max}; empty when there are none. */
     CompletionStage<List<DeadLetter>> deadLetters(int max);
 
     /**
@@ -61,6 +95,7 @@ public interface Transport extends AutoCloseable {
                 + " (Transport.addListener); implement it, or observe the handler given to consume(...) instead");
     }
 
+    /** Stops every consumer of this transport and releases its threads and connections. Idempotent. */
     @Override
     void close();
 

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,13 +49,18 @@ class IntegrationsDocTest {
     private String health;
 
     private static String block(String language) throws IOException {
+        List<String> blocks = blocks(language);
+        assertTrue(!blocks.isEmpty(), "site/integrations.md has no ```" + language + " block");
+        return blocks.get(0);
+    }
+
+    private static List<String> blocks(String language) throws IOException {
         Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(DOC));
         List<String> blocks = new java.util.ArrayList<>();
         while (m.find()) {
             blocks.add(m.group(1));
         }
-        assertTrue(!blocks.isEmpty(), "site/integrations.md has no ```" + language + " block");
-        return blocks.get(0);
+        return blocks;
     }
 
     @Test
@@ -116,6 +122,51 @@ class IntegrationsDocTest {
         assertTrue(snippet.lines().count() > 15, snippet);
         assertTrue(source.contains(snippet), () -> "site/integrations.md's Java example differs from IntegrationsDocTest:\n"
                 + snippet);
+    }
+
+    /** The host's own record of which API token belongs to which tenant, as the resolver example uses it. */
+    private static final class Tenants {
+        private final Map<String, String> byToken = Map.of("Token t1-key", "tenant1.pbx.com", "Token t2-key", "tenant2.pbx.com");
+
+        String byApiToken(String authorization) {
+            return authorization == null ? null : byToken.get(authorization);
+        }
+    }
+
+    @Test
+    void theResolverExampleNamesTheTenant() throws Exception {
+        Tenants tenants = new Tenants();
+        IntegrationRegistry registry = new IntegrationRegistry();
+        registry.register(Integration.builder().name("Who asks").identifier("whoasks")
+                .backend("function onhttp(data, callback) { callback(200, 'OK', 'text/plain', String(data.domain)); }")
+                .build());
+        registry.enable("tenant1.pbx.com", "whoasks");
+        byte[] aesKey = new byte[32];
+        new SecureRandom().nextBytes(aesKey);
+        HttpClient client = HttpClient.newHttpClient();
+        try (IntegrationHost host = IntegrationHost.builder(registry).secretKey(aesKey).build()) {
+            IntegrationHttp http = IntegrationHttp.builder(host)
+                    .domainResolver(request -> tenants.byApiToken(request.header("Authorization")))   // the host's own check
+                    .build();
+            try (IntegrationHttpServer web = IntegrationHttpServer.start(http, 0)) {
+                Map<String, HttpResponse<String>> answers = new java.util.TreeMap<>();
+                for (String token : List.of("Token t1-key", "Token t2-key")) {
+                    answers.put(token, client.send(HttpRequest.newBuilder(URI.create(web.uri() + "/integrations/whoasks/x"))
+                            .header("Authorization", token).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(
+                        URI.create(web.uri() + "/integrations/whoasks/x")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("tenant1.pbx.com", answers.get("Token t1-key").body(), "the resolver's tenant");
+                assertEquals(404, answers.get("Token t2-key").statusCode(), "a tenant that has not enabled it");
+                assertEquals("undefined", anonymous.body(), "no tenant: the hook runs for none");
+            }
+        }
+        List<String> java = blocks("java");
+        assertEquals(2, java.size(), "site/integrations.md's Java examples");
+        String source = normalise(Files.readString(Path.of("src", "test", "java", "dev", "forge", "testkit",
+                "integrations", "IntegrationsDocTest.java")));
+        assertTrue(source.contains(normalise(java.get(1))), () -> "site/integrations.md's resolver example differs "
+                + "from IntegrationsDocTest:\n" + java.get(1));
     }
 
     /** Lines without their indentation, blank lines dropped. */

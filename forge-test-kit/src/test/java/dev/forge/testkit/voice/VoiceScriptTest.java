@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -58,6 +61,42 @@ class VoiceScriptTest {
 
     private static String error(Outcome outcome) {
         return assertInstanceOf(Outcome.Failed.class, outcome).error().getMessage();
+    }
+
+    /** site/voice.md's two Java examples, as written there, on a Forge of their own. */
+    @Test
+    void theJavaExamplesRun() throws Exception {
+        String source = PIN;
+        FakeVoiceChannel channel = FakeVoiceChannel.builder().press("0000").build();
+        String dataJson = "{}";
+        Forge forge = Forge.builder().build();                 // the "voice" bindings are always there
+        forge.load(Forge.voiceScript("tenant-1", "pin", source));
+        CompletableFuture<Outcome> done = forge.invokeVoice("tenant-1/pin", channel, dataJson);
+        try (forge) {
+            assertEquals("goodbye", ((Outcome.Ok) done.get(30, TimeUnit.SECONDS)).data().get("branch").asText());
+
+            FakeVoiceChannel caller = FakeVoiceChannel.builder().press("1234").build();
+            Outcome outcome = forge.invokeVoice("tenant-1/pin", caller, "{}").get();
+            assertEquals(List.of("answer", "play ivr/welcome.wav", "gather ivr/enter-pin.wav",
+                    "bridge sip:sales@pbx.example false"), caller.verbs());
+            assertTrue(outcome.isOk(), outcome::toJson);
+        }
+        String doc = Files.readString(Path.of("..", "site", "voice.md"));
+        Matcher blocks = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        String test = normalise(Files.readString(Path.of("src", "test", "java", "dev", "forge", "testkit", "voice",
+                "VoiceScriptTest.java")));
+        int examples = 0;
+        while (blocks.find()) {
+            String example = normalise(blocks.group(1));
+            assertTrue(test.contains(example), () -> "site/voice.md's example differs from VoiceScriptTest:\n" + example);
+            examples++;
+        }
+        assertEquals(2, examples, "site/voice.md's Java examples");
+    }
+
+    /** Lines without their indentation, blank lines dropped. */
+    private static String normalise(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));
     }
 
     @Test
