@@ -15,6 +15,8 @@ module dev.forge.testkit {
     requires transitive dev.forge.ivr;
     requires transitive dev.forge.integrations;
     requires java.net.http;
+    // no Automatic-Module-Name in its jar: the name comes from the file name
+    requires HdrHistogram;
     requires jakarta.websocket;
     requires org.glassfish.tyrus.server;
     requires org.glassfish.tyrus.spi;
