@@ -1,5 +1,6 @@
 package dev.forge.redis.teleforge;
 
+import dev.forge.internal.Jitter;
 import dev.forge.redis.RedisEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
  * first in, first out because the PBX pushes on the left; the other {@code PSUBSCRIBE}s to
  * {@link TeleforgeKeys#PATTERNS}. A payload that does not decode is logged at WARN with its raw text and
  * skipped; a consumer that throws is logged and the next notification still comes. When Redis goes away both
- * threads reconnect with a doubling backoff ({@link #DEFAULT_MIN_BACKOFF} to {@link #DEFAULT_MAX_BACKOFF}).
+ * threads reconnect with a doubling backoff ({@link #DEFAULT_MIN_BACKOFF} to {@link #DEFAULT_MAX_BACKOFF}), each
+ * wait drawn at random from the upper half of the current step.
  *
  * <h2>Only one consumer per list</h2>
  * Teleforge supports a single integrator per list: a popped notification is gone, so two listeners on the same
@@ -297,7 +299,10 @@ public final class TeleforgeListener implements AutoCloseable {
         return this;
     }
 
-    /** Reconnect pacing for one thread: logs the first failure of an outage at WARN, then waits, doubling. */
+    /**
+     * Reconnect pacing for one thread: logs the first failure of an outage at WARN, then waits, doubling, each wait
+     * jittered ({@link Jitter}).
+     */
     private final class Backoff {
         private final String what;
         private long nanos = minBackoff.toNanos();
@@ -324,7 +329,7 @@ public final class TeleforgeListener implements AutoCloseable {
             }
             down = true;
             try {
-                closing.await(nanos, TimeUnit.NANOSECONDS); // close() ends the wait at once
+                closing.await(Jitter.spread(nanos), TimeUnit.NANOSECONDS); // close() ends the wait at once
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 closed = true;
