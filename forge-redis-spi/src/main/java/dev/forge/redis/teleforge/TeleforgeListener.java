@@ -6,11 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
+import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
-import redis.clients.jedis.util.SafeEncoder;
 
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +77,7 @@ public final class TeleforgeListener implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean competing;
     private volatile Jedis popConnection;
-    private volatile Connection subConnection;
+    private volatile Jedis subConnection;
 
     private TeleforgeListener(Builder b, Consumer<TeleforgeNotification> consumer) {
         this.endpoint = b.endpoint;
@@ -166,33 +164,20 @@ public final class TeleforgeListener implements AutoCloseable {
         }
     }
 
-    /*
-     * PSUBSCRIBE is spoken on the raw connection: Jedis 6's JedisPubSub needs redis-authx-core, which the build
-     * leaves out. The replies are [psubscribe, pattern, count] and [pmessage, pattern, channel, message].
+    /**
+     * One subscription per connection, through Jedis's own pub/sub; {@code psubscribe} returns when the patterns
+     * are unsubscribed (a close from the consumer's own thread) and throws when the connection is lost or closed.
      */
     private void subscribeLoop() {
         Backoff backoff = new Backoff("PSUBSCRIBE " + String.join(", ", patterns));
         while (!closed) {
             try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), endpoint.clientConfig())) {
-                jedis.ping(); // connects (and authenticates) with the normal timeouts
-                Connection connection = jedis.getConnection();
-                subConnection = connection;
+                jedis.ping(); // connects (and authenticates) with the normal timeouts; subscribed, no read timeout
+                subConnection = jedis;
                 if (closed) {
                     return;
                 }
-                connection.setTimeoutInfinite();
-                connection.sendCommand(Protocol.Command.PSUBSCRIBE, patterns.toArray(String[]::new));
-                int confirmed = 0;
-                while (!closed) {
-                    List<Object> reply = connection.getObjectMultiBulkReply();
-                    String kind = text(reply.get(0));
-                    if (kind.equals("pmessage") && reply.size() == 4) {
-                        deliver(text(reply.get(2)), text(reply.get(3)));
-                    } else if (kind.equals("psubscribe") && ++confirmed == patterns.size()) {
-                        backoff.connected();
-                        subReady.countDown();
-                    }
-                }
+                jedis.psubscribe(new Subscription(backoff), patterns.toArray(String[]::new));
             } catch (JedisException e) {
                 if (!closed) {
                     backoff.failed(e);
@@ -203,8 +188,30 @@ public final class TeleforgeListener implements AutoCloseable {
         }
     }
 
-    private static String text(Object replyPart) {
-        return replyPart instanceof byte[] bytes ? SafeEncoder.encode(bytes) : String.valueOf(replyPart);
+    /** Jedis calls it on the subscriber thread for each confirmation and each message. */
+    private final class Subscription extends JedisPubSub {
+        private final Backoff backoff;
+        private int confirmed;
+
+        Subscription(Backoff backoff) {
+            this.backoff = backoff;
+        }
+
+        @Override
+        public void onPSubscribe(String pattern, int subscribedChannels) {
+            if (++confirmed == patterns.size()) {
+                backoff.connected();
+                subReady.countDown();
+            }
+        }
+
+        @Override
+        public void onPMessage(String pattern, String channel, String message) {
+            deliver(channel, message);
+            if (closed) {
+                punsubscribe(); // closed from inside the consumer: end the subscription on this thread
+            }
+        }
     }
 
     private void checkCompetitors(Jedis jedis) {
@@ -265,7 +272,7 @@ public final class TeleforgeListener implements AutoCloseable {
         if (popping != null && Thread.currentThread() != popper) {
             disconnect(popping::disconnect);
         }
-        Connection subscribed = subConnection;
+        Jedis subscribed = subConnection;
         if (subscribed != null && Thread.currentThread() != subscriber) {
             disconnect(subscribed::disconnect);
         }
