@@ -165,7 +165,7 @@ public final class CronExpression {
         for (String part : value.split(",", -1)) {
             if (part.equalsIgnoreCase("L")) {
                 if (field != Field.DAY_OF_MONTH) {
-                    throw fieldError(field, part, "'L' (the last day of the month) is only for day of month");
+                    throw fieldError(field, part, ": 'L' (the last day of the month) is only for day of month");
                 }
                 bits.set(0);
                 continue;
@@ -181,7 +181,7 @@ public final class CronExpression {
             int to;
             if (range.equals("*") || range.equals("?")) {
                 if (range.equals("?") && field != Field.DAY_OF_MONTH && field != Field.DAY_OF_WEEK) {
-                    throw fieldError(field, part, "'?' is only for day of month and day of week");
+                    throw fieldError(field, part, ": '?' is only for day of month and day of week");
                 }
                 from = field.min;
                 to = field.max;
@@ -219,11 +219,11 @@ public final class CronExpression {
                 return n;
             }
         }
-        throw fieldError(field, value, "is not " + allowed);
+        throw fieldError(field, value, " is not " + allowed);
     }
 
     private IllegalArgumentException fieldError(Field field, String value, String why) {
-        return new IllegalArgumentException("schedule: " + field.label + " '" + value + "' in '" + text + "' " + why);
+        return new IllegalArgumentException("schedule: " + field.label + " '" + value + "' in '" + text + "'" + why);
     }
 
     /** Whether the minute starting at {@code t} is a slot (clock changes as the class describes). */

@@ -191,7 +191,7 @@ class CronExpressionTest {
         CronExpression firstAndLast = CronExpression.parse("0 0 1,L *");
         assertEquals(List.of(at("2026-04-01T00:00Z[UTC]"), at("2026-04-30T00:00Z[UTC]"), at("2026-05-01T00:00Z[UTC]")),
                 slots(firstAndLast, "2026-04-01T00:00Z[UTC]", "2026-05-02T00:00Z[UTC]"));
-        assertEquals("schedule: day of week 'L' in '0 0 * * L' 'L' (the last day of the month) is only for day of month",
+        assertEquals("schedule: day of week 'L' in '0 0 * * L': 'L' (the last day of the month) is only for day of month",
                 assertThrows(IllegalArgumentException.class, () -> CronExpression.parse("0 0 * * L")).getMessage());
     }
 
@@ -200,7 +200,7 @@ class CronExpressionTest {
         ZonedDateTime from = at("2026-11-22T10:00Z[UTC]");
         assertEquals(CronExpression.parse("0 0 * * MON").next(from), CronExpression.parse("0 0 ? * MON").next(from));
         assertEquals(at("2026-12-01T00:00Z[UTC]"), CronExpression.parse("0 0 1 * ?").next(from), "the 1st only, not every day");
-        assertEquals("schedule: hour '?' in '0 ? * *' '?' is only for day of month and day of week",
+        assertEquals("schedule: hour '?' in '0 ? * *': '?' is only for day of month and day of week",
                 assertThrows(IllegalArgumentException.class, () -> CronExpression.parse("0 ? * *")).getMessage());
     }
 
