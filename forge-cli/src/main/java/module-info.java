@@ -11,6 +11,8 @@ module dev.forge.cli {
     requires org.slf4j;
     requires redis.clients.jedis;
     requires java.net.http;
+    // no Automatic-Module-Name in its jar: the name comes from the file name
+    requires HdrHistogram;
 
     exports dev.forge.cli;
 

@@ -27,7 +27,7 @@ module dev.forge.testkit {
     exports dev.forge.testkit.ivr;
     exports dev.forge.testkit.voice;
     exports dev.forge.testkit.integrations;
-    // the bench's latency recording and resource reading, for the forge command only
+    // reading resources beside a class, for the forge command only
     exports dev.forge.testkit.internal to dev.forge.cli;
 
     // JUnit calls the contract suites' test methods and lifecycle hooks reflectively.

@@ -8,7 +8,7 @@ import dev.forge.Isolation;
 import dev.forge.Outcome;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
-import dev.forge.testkit.internal.LatencySummary;
+import dev.forge.cli.LatencySummary;
 
 import java.io.File;
 import java.time.Duration;

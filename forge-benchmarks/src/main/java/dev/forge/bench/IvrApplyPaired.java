@@ -1,6 +1,6 @@
 package dev.forge.bench;
 
-import dev.forge.testkit.internal.LatencySummary;
+import dev.forge.cli.LatencySummary;
 
 import java.util.ArrayList;
 import java.util.Arrays;

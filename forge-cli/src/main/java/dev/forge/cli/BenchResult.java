@@ -3,8 +3,7 @@ package dev.forge.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.Isolation;
 import dev.forge.internal.Json;
-import dev.forge.testkit.internal.LatencyRecorder;
-import dev.forge.testkit.internal.LatencySummary;
+import org.HdrHistogram.Histogram;
 
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +11,7 @@ import java.util.Locale;
 /**
  * What {@code forge bench} measured, printable as text or as one JSON object.
  *
- * <p>Thread-safety: immutable once made.
+ * <p>Thread-safety: immutable once made (no one records into {@code histogram} after {@link #of}).
  *
  * @param engine      where V8 ran and how it was confined
  * @param threads     caller threads
@@ -20,15 +19,19 @@ import java.util.Locale;
  * @param invocations invocations completed in the measured time
  * @param latency     latency percentiles in µs
  * @param outcomes    outcome counts
+ * @param histogram   every measured latency in µs, for {@code --hdr}
  */
 record BenchResult(IsolationFlag.Choice engine, int threads, double seconds, long invocations, LatencySummary latency,
-                   OutcomeCounts outcomes) {
+                   OutcomeCounts outcomes, Histogram histogram) {
 
-    static BenchResult of(IsolationFlag.Choice engine, int threads, long measuredNanos, List<LatencyRecorder> latencies,
+    /** Adds up the threads' histograms and outcome counts; call once the threads are joined. */
+    static BenchResult of(IsolationFlag.Choice engine, int threads, long measuredNanos, List<Histogram> latencies,
                           List<OutcomeCounts> counts) {
-        long[] sorted = LatencyRecorder.merge(latencies);
-        return new BenchResult(engine, threads, measuredNanos / 1e9, sorted.length, LatencySummary.ofSorted(sorted),
-                OutcomeCounts.sum(counts));
+        Histogram all = LatencySummary.histogram();
+        latencies.forEach(all::add);
+        LatencySummary summary = LatencySummary.of(all);
+        return new BenchResult(engine, threads, measuredNanos / 1e9, summary.count(), summary, OutcomeCounts.sum(counts),
+                all);
     }
 
     double throughput() {

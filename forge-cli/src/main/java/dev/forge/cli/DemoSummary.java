@@ -2,8 +2,7 @@ package dev.forge.cli;
 
 import dev.forge.Outcome;
 import dev.forge.spi.EngineStats;
-import dev.forge.testkit.internal.LatencyRecorder;
-import dev.forge.testkit.internal.LatencySummary;
+import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -29,17 +28,17 @@ final class DemoSummary {
     }
 
     static void print(PrintStream out, List<DemoCommand.Result> results, EngineStats stats) {
-        Map<String, LatencyRecorder> byScript = new LinkedHashMap<>();
-        DemoScript.ALL.forEach(s -> byScript.put(s.name(), new LatencyRecorder()));
-        Map<String, LatencyRecorder> byOutcome = new TreeMap<>();
+        Map<String, Histogram> byScript = new LinkedHashMap<>();
+        DemoScript.ALL.forEach(s -> byScript.put(s.name(), LatencySummary.histogram()));
+        Map<String, Histogram> byOutcome = new TreeMap<>();
         int hostile = 0;
         int hostileContained = 0;
         int others = 0;
         int othersAnswered = 0;
         for (DemoCommand.Result r : results) {
             long micros = r.outcome().micros();
-            byScript.get(r.call().script().name()).record(micros);
-            byOutcome.computeIfAbsent(outcomeKey(r.outcome()), k -> new LatencyRecorder()).record(micros);
+            byScript.get(r.call().script().name()).recordValue(micros);
+            byOutcome.computeIfAbsent(outcomeKey(r.outcome()), k -> LatencySummary.histogram()).recordValue(micros);
             if (r.call().script().hostile()) {
                 hostile++;
                 hostileContained += r.outcome() instanceof Outcome.TimedOut || r.outcome() instanceof Outcome.Failed ? 1 : 0;
@@ -62,10 +61,10 @@ final class DemoSummary {
                 + "answered by their script%n", hostileContained, hostile, othersAnswered, others);
     }
 
-    private static void table(PrintStream out, String title, Map<String, LatencyRecorder> groups) {
+    private static void table(PrintStream out, String title, Map<String, Histogram> groups) {
         out.printf(Locale.ROOT, "%-18s %6s %9s %9s %9s%n", title, "calls", "p50 µs", "p99 µs", "max µs");
-        groups.forEach((name, recorder) -> {
-            LatencySummary s = LatencySummary.ofSorted(recorder.sorted());
+        groups.forEach((name, histogram) -> {
+            LatencySummary s = LatencySummary.of(histogram);
             out.printf(Locale.ROOT, "%-18s %6d %9d %9d %9d%n", name, s.count(), s.p50(), s.p99(), s.max());
         });
     }

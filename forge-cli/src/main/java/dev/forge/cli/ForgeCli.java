@@ -89,7 +89,7 @@ public final class ForgeCli {
                 case "run":
                     return RunCommand.run(rest, out);
                 case "bench":
-                    return BenchCommand.run(rest, out);
+                    return BenchCommand.run(rest, out, err);
                 case "driver":
                     return DriverCommand.run(rest, out);
                 case "demo":

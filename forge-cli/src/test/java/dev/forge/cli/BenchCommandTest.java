@@ -9,12 +9,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code forge bench --json} prints one object with the documented fields, consistent with each other. */
+/**
+ * {@code forge bench --json} prints one object with the documented fields, consistent with each other; {@code --hdr}
+ * writes the histogram those figures come from; progress goes to stderr only.
+ */
 class BenchCommandTest {
+
+    private static final Pattern PROGRESS = Pattern.compile("forge bench: \\d+ s (starting|warmup|measuring), \\d+ calls, \\d+/s");
+    private static final Pattern TOTAL_COUNT = Pattern.compile("Total count\\s+=\\s+(\\d+)");
+
+    /** The total count in HdrHistogram's percentile distribution text. */
+    private static long totalCount(String distribution) {
+        Matcher m = TOTAL_COUNT.matcher(distribution);
+        if (!m.find()) {
+            throw new AssertionError("no total count in: " + distribution);
+        }
+        return Long.parseLong(m.group(1));
+    }
 
     @TempDir
     Path dir;
@@ -22,7 +39,9 @@ class BenchCommandTest {
     @Test
     void jsonReportHasTheContractFields() throws IOException {
         String js = Files.writeString(dir.resolve("id.js"), "function main(d) { return d; }").toString();
-        CliRun run = CliRun.of("bench", js, "--threads", "2", "--seconds", "0.3", "--warmup", "0.1", "--json");
+        Path hgrm = dir.resolve("bench.hgrm");
+        CliRun run = CliRun.of("bench", js, "--threads", "2", "--seconds", "0.3", "--warmup", "0.1", "--json",
+                "--hdr", hgrm.toString());
         assertEquals(ExitCode.OK, run.exit(), run::toString);
         JsonNode json = run.json();
         List<String> names = new ArrayList<>();
@@ -37,6 +56,9 @@ class BenchCommandTest {
         assertEquals(invocations, json.path("outcomes").path("ok").asLong(), run::toString);
         assertTrue(json.path("p50").asLong() <= json.path("p99").asLong()
                 && json.path("p99").asLong() <= json.path("max").asLong(), run::toString);
+        String distribution = Files.readString(hgrm);
+        assertTrue(distribution.contains("Value     Percentile TotalCount 1/(1-Percentile)"), distribution);
+        assertEquals(invocations, totalCount(distribution), "the file holds every measured call");
     }
 
     @Test
@@ -45,6 +67,8 @@ class BenchCommandTest {
         CliRun run = CliRun.of("bench", js, "--threads", "1", "--seconds", "1", "--warmup", "0.1", "--json",
                 "--isolation", "process,in-process");
         assertEquals(ExitCode.OK, run.exit(), run::toString);
+        // two engines' start, warmup and 2 s of measuring: the once-a-second line has come, on stderr alone
+        assertTrue(PROGRESS.matcher(run.err()).find(), run::toString);
         JsonNode json = run.json();
         assertEquals(2, json.path("runs").size(), run::toString);
         assertEquals("process", json.at("/runs/0/isolation").asText());
@@ -63,9 +87,12 @@ class BenchCommandTest {
     @Test
     void twoConfinementsRunSideBySide() throws IOException {
         String js = Files.writeString(dir.resolve("id.js"), "function main(d) { return d; }").toString();
+        Path hgrm = dir.resolve("both.hgrm");
         CliRun run = CliRun.of("bench", js, "--threads", "1", "--seconds", "0.6", "--warmup", "0.1",
-                "--confinement", "best-effort,none");
+                "--confinement", "best-effort,none", "--hdr", hgrm.toString());
         assertEquals(ExitCode.OK, run.exit(), run::toString);
+        assertTrue(totalCount(Files.readString(dir.resolve("both.process-best-effort.hgrm"))) > 0, run::toString);
+        assertTrue(totalCount(Files.readString(dir.resolve("both.process-none.hgrm"))) > 0, run::toString);
         assertTrue(run.out().contains("forge bench id.js (process): 1 threads"), run::toString);
         assertTrue(run.out().contains("forge bench id.js (process, confinement none): 1 threads"), run::toString);
         assertTrue(run.out().contains("process / process, confinement none: p50 "), run::toString);
@@ -82,8 +109,13 @@ class BenchCommandTest {
     @Test
     void textReportNamesThePercentiles() throws IOException {
         String js = Files.writeString(dir.resolve("id.js"), "function main(d) { return d; }").toString();
-        CliRun run = CliRun.of("bench", js, "--threads", "1", "--seconds", "0.2", "--warmup", "0");
+        CliRun run = CliRun.of("bench", js, "--threads", "1", "--seconds", "0.2", "--warmup", "0", "--hdr", "-");
         assertEquals(ExitCode.OK, run.exit(), run::toString);
         assertTrue(run.out().contains("p99.9") && run.out().contains("outcomes     ok "), run::toString);
+        Matcher invocations = Pattern.compile("invocations  (\\d+)").matcher(run.out());
+        assertTrue(invocations.find(), run::toString);
+        int histogram = run.out().indexOf("# forge bench id.js (process): latency µs\n");
+        assertTrue(histogram > invocations.end(), "the histogram follows the result\n" + run);
+        assertEquals(Long.parseLong(invocations.group(1)), totalCount(run.out().substring(histogram)), run::toString);
     }
 }

@@ -137,6 +137,20 @@ class ForgeCliUsageTest {
     }
 
     @Test
+    void benchFlagsAndWhereItsHistogramGoes() {
+        usageError("unknown flag '--hgrm' for forge bench; known flags: --allow-host, --confinement, --data, --datastore, "
+                + "--env, --hdr, --isolation, --json, --memory, --seconds, --threads, --timeout, --timeout-action, --type, "
+                + "--warmup", "bench", script, "--hgrm", "x");
+        usageError("--hdr: '-' would print the histogram after --json's one object on stdout; give a file, e.g. --hdr "
+                + "bench.hgrm", "bench", script, "--json", "--hdr", "-");
+        String nowhere = dir.resolve("no-such-dir").resolve("b.hgrm").toString();
+        usageError("--hdr: cannot write a file at '" + nowhere + "'; give a file in an existing directory, or - for stdout",
+                "bench", script, "--hdr", nowhere);
+        usageError("--hdr: cannot write a file at '" + dir + "'", "bench", script, "--hdr", dir.toString());
+        usageError("--hdr: missing value", "bench", script, "--hdr");
+    }
+
+    @Test
     void noArgumentsPrintsUsageOnStderr() {
         CliRun run = CliRun.of();
         assertEquals(ExitCode.USAGE, run.exit());

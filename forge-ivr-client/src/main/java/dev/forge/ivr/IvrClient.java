@@ -1,6 +1,7 @@
 package dev.forge.ivr;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forge.internal.Jitter;
 import dev.forge.ivr.internal.QuietIdleTimer;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
@@ -61,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the socket drops (and {@link IvrOptions#reconnect()} is on, the default), pending requests fail with
  * {@link IvrConnectionException}, and the client reconnects with exponential backoff
- * ({@link IvrOptions#reconnectDelay(int)}), renews its subscriptions and has the control layer reaccept its
+ * ({@link IvrOptions#reconnectDelay(int)}, each wait drawn at random from the upper half of that, so clients
+ * dropped together do not return together), renews its subscriptions and has the control layer reaccept its
  * sessions. The token is kept in memory for that and is never logged.
  *
  * <p>A frame that cannot be decoded is logged at WARN and skipped; the connection stays open.
@@ -576,13 +578,15 @@ public final class IvrClient implements AutoCloseable {
         }
     }
 
-    private void scheduleReconnect(int attempt) {
+    /** Schedules attempt {@code attempt} after a jittered wait; returns the wait in ms. */
+    private long scheduleReconnect(int attempt) {
+        long wait = Jitter.spread(options.reconnectDelay(attempt).toMillis());
         try {
-            timers.schedule(() -> replies.execute(() -> reconnect(attempt)),
-                    options.reconnectDelay(attempt).toMillis(), TimeUnit.MILLISECONDS);
+            timers.schedule(() -> replies.execute(() -> reconnect(attempt)), wait, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("client closed; no reconnect");
         }
+        return wait;
     }
 
     private void reconnect(int attempt) {
@@ -592,9 +596,8 @@ public final class IvrClient implements AutoCloseable {
         try {
             open();
         } catch (IvrConnectionException e) {
-            LOG.info("ivrapi reconnect attempt {} failed: {}; next attempt in {}", attempt, e.getMessage(),
-                    options.reconnectDelay(attempt + 1));
-            scheduleReconnect(attempt + 1);
+            long wait = scheduleReconnect(attempt + 1);
+            LOG.info("ivrapi reconnect attempt {} failed: {}; next attempt in {} ms", attempt, e.getMessage(), wait);
             return;
         }
         if (closed.get()) {

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param bearerAuth            true to send the token as {@code Authorization: Bearer}, false to put it in the path
  * @param reconnect             true to reopen a dropped socket, re-subscribe and reaccept the sessions this client
  *                              controls; false to stay closed after a drop
- * @param reconnectInitialDelay the wait before the first attempt after a drop
+ * @param reconnectInitialDelay the wait before the first attempt after a drop (the client waits a random time
+ *                              between half of each wait and all of it, see {@link #reconnectDelay(int)})
  * @param reconnectMaxDelay     the longest wait between two attempts
  * @param reconnectMultiplier   each failed attempt multiplies the wait by this (1 keeps it constant)
  *
@@ -77,8 +78,9 @@ public record IvrOptions(Duration requestTimeout, Duration connectTimeout, Durat
     }
 
     /**
-     * The wait before reconnect attempt {@code attempt} (1 for the first after a drop): the initial delay times
-     * the multiplier for each earlier failed attempt, at most the maximum.
+     * The longest wait before reconnect attempt {@code attempt} (1 for the first after a drop): the initial delay
+     * times the multiplier for each earlier failed attempt, at most the maximum. The client waits a random time
+     * between half of this and all of it, so that clients dropped by the same outage spread their returns.
      */
     public Duration reconnectDelay(int attempt) {
         if (attempt < 1) {

@@ -1,6 +1,7 @@
 package dev.forge.redis;
 
 import dev.forge.Outcome;
+import dev.forge.internal.Jitter;
 import dev.forge.internal.Json;
 import dev.forge.internal.TransportListeners;
 import dev.forge.spi.InvocationMessage;
@@ -282,9 +283,12 @@ public final class RedisTransport implements Transport {
         return new IllegalStateException("redis transport: closed before " + what + " finished");
     }
 
-    /** 50 ms, doubling, at most 2 s. */
+    /**
+     * The wait after {@code failures} failures in a row: 50 ms, doubling, at most 2 s, each drawn at random from
+     * the upper half ({@link Jitter}), so the nodes cut off by one Redis restart do not return in step.
+     */
     static long backoffMillis(int failures) {
-        return Math.min(2_000L, 50L << Math.min(failures, 6));
+        return Jitter.spread(Math.min(2_000L, 50L << Math.min(failures, 6)));
     }
 
     String idemKey(String key) {

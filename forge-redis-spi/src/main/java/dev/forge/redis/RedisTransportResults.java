@@ -4,12 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
+import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +49,8 @@ final class RedisTransportResults {
                 if (stop.getCount() == 0) {
                     return;
                 }
-                listen(jedis.getConnection());
+                // returns only if unsubscribed; throws when the connection is lost or closed
+                jedis.subscribe(new Listener(), transport.channel);
             } catch (JedisException e) {
                 if (stop.getCount() == 0) {
                     return;
@@ -70,31 +68,28 @@ final class RedisTransportResults {
     }
 
     /**
-     * SUBSCRIBE spoken directly: Jedis's {@code JedisPubSub} needs the token-auth module Forge leaves out.
-     * Like Jedis, no read timeout while subscribed; a server that goes away closes the socket.
+     * Jedis's pub/sub, called on the loop's thread: no read timeout while subscribed; a server that goes away
+     * closes the socket. A message is {@code id + "\n" + outcome}.
      */
-    private void listen(Connection c) {
-        c.sendCommand(Protocol.Command.SUBSCRIBE, transport.channel);
-        c.setTimeoutInfinite();
-        while (stop.getCount() > 0) {
-            List<Object> reply = c.getObjectMultiBulkReply();
-            String kind = text(reply.get(0));
-            if (kind.equals("subscribe")) {
-                failures = 0;
-                firstSubscription.complete(null);
-                transport.checkAllResults();
-            } else if (kind.equals("message") && reply.size() >= 3) {
-                String message = text(reply.get(2));
-                int nl = message.indexOf('\n');
-                if (nl > 0) {
-                    transport.resultArrived(message.substring(0, nl), message.substring(nl + 1));
-                }
+    private final class Listener extends JedisPubSub {
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            failures = 0;
+            firstSubscription.complete(null);
+            transport.checkAllResults();
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            int nl = message.indexOf('\n');
+            if (nl > 0) {
+                transport.resultArrived(message.substring(0, nl), message.substring(nl + 1));
+            }
+            if (stop.getCount() == 0) {
+                unsubscribe(); // closed from a waiter's continuation on this thread
             }
         }
-    }
-
-    private static String text(Object o) {
-        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
     }
 
     void close() {

@@ -28,15 +28,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The listener on a real Redis: FIFO lists, malformed payloads skipped, Pub/Sub, a competing consumer. */
+/**
+ * The listener on a real Redis: FIFO lists, malformed payloads skipped, Pub/Sub (through Jedis's own JedisPubSub),
+ * a competing consumer, both connections coming back after a restart.
+ */
 class TeleforgeListenerTest {
 
     static final String INBOUND_V3 = "{\"type\":\"call\",\"payload\":{\"number\":\"0821234567\",\"dial_number\":\"0215550100\","
@@ -152,5 +159,58 @@ class TeleforgeListenerTest {
             assertEquals("c-1", assertInstanceOf(InboundCall.class, next(received)).callRef());
             assertEquals(none, new ArrayList<>(received));
         }
+    }
+
+    static final String AGENT_CHANNEL = "enigma:notifications:agents:1001";
+    static final String AGENT_AVAILABLE =
+            "{\"type\":\"status\",\"payload\":{\"status\":\"available\",\"campaign_ref\":\"camp-1\",\"ref\":\"1001\"}}";
+
+    @Test
+    void theSubscriptionComesBackAfterRedisRestarts() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(REDIS.server().managed(), "needs a Redis this test started");
+        BlockingQueue<TeleforgeNotification> received = new LinkedBlockingQueue<>();
+        try (TeleforgeListener listener = TeleforgeListener.builder(endpoint).lists(List.of()).start(received::add)) {
+            assertTrue(listener.awaitReady(WAIT));
+            REDIS.server().kill();
+            REDIS.server().restart();
+            try (JedisPooled fresh = endpoint.connect()) {
+                // PUBLISH answers how many subscribers got the message: none until the listener is subscribed again
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (fresh.publish(AGENT_CHANNEL, AGENT_AVAILABLE) == 0) {
+                    assertTrue(System.nanoTime() - deadline < 0, "not subscribed again within " + WAIT);
+                    assertNull(received.poll(20, TimeUnit.MILLISECONDS), "a message no subscriber got arrived");
+                }
+            }
+            assertEquals(new AgentStatus(AgentStatus.State.AVAILABLE, "camp-1", "1001", Map.of()), next(received));
+            assertEquals(List.of(), new ArrayList<>(received), "exactly the one message that reached a subscriber");
+        }
+    }
+
+    @Test
+    void closingFromTheConsumerEndsTheSubscriptionThread() throws Exception {
+        Set<Thread> before = subscriberThreads();
+        AtomicReference<TeleforgeListener> self = new AtomicReference<>();
+        BlockingQueue<TeleforgeNotification> received = new LinkedBlockingQueue<>();
+        TeleforgeListener listener = TeleforgeListener.builder(endpoint).lists(List.of()).start(n -> {
+            received.add(n);
+            self.get().close();
+        });
+        self.set(listener); // before anything is published, so before the consumer can run
+        assertTrue(listener.awaitReady(WAIT));
+        Set<Thread> mine = subscriberThreads();
+        mine.removeAll(before);
+        assertEquals(1, mine.size(), "this listener's subscriber thread: " + mine);
+        assertEquals(1, jedis.publish(AGENT_CHANNEL, AGENT_AVAILABLE));
+        assertNotNull(next(received));
+        Thread subscriber = mine.iterator().next();
+        subscriber.join(WAIT.toMillis());
+        assertFalse(subscriber.isAlive(), "the subscription ended on its own thread");
+        assertEquals(0, jedis.publish(AGENT_CHANNEL, AGENT_AVAILABLE), "no one is subscribed any more");
+    }
+
+    private static Set<Thread> subscriberThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("forge-teleforge-psubscribe"))
+                .collect(Collectors.toSet());
     }
 }

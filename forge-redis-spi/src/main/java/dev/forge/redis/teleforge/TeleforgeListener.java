@@ -1,15 +1,14 @@
 package dev.forge.redis.teleforge;
 
+import dev.forge.internal.Jitter;
 import dev.forge.redis.RedisEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
+import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
-import redis.clients.jedis.util.SafeEncoder;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +32,8 @@ import java.util.function.Consumer;
  * first in, first out because the PBX pushes on the left; the other {@code PSUBSCRIBE}s to
  * {@link TeleforgeKeys#PATTERNS}. A payload that does not decode is logged at WARN with its raw text and
  * skipped; a consumer that throws is logged and the next notification still comes. When Redis goes away both
- * threads reconnect with a doubling backoff ({@link #DEFAULT_MIN_BACKOFF} to {@link #DEFAULT_MAX_BACKOFF}).
+ * threads reconnect with a doubling backoff ({@link #DEFAULT_MIN_BACKOFF} to {@link #DEFAULT_MAX_BACKOFF}), each
+ * wait drawn at random from the upper half of the current step.
  *
  * <h2>Only one consumer per list</h2>
  * Teleforge supports a single integrator per list: a popped notification is gone, so two listeners on the same
@@ -79,7 +79,7 @@ public final class TeleforgeListener implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean competing;
     private volatile Jedis popConnection;
-    private volatile Connection subConnection;
+    private volatile Jedis subConnection;
 
     private TeleforgeListener(Builder b, Consumer<TeleforgeNotification> consumer) {
         this.endpoint = b.endpoint;
@@ -166,33 +166,20 @@ public final class TeleforgeListener implements AutoCloseable {
         }
     }
 
-    /*
-     * PSUBSCRIBE is spoken on the raw connection: Jedis 6's JedisPubSub needs redis-authx-core, which the build
-     * leaves out. The replies are [psubscribe, pattern, count] and [pmessage, pattern, channel, message].
+    /**
+     * One subscription per connection, through Jedis's own pub/sub; {@code psubscribe} returns when the patterns
+     * are unsubscribed (a close from the consumer's own thread) and throws when the connection is lost or closed.
      */
     private void subscribeLoop() {
         Backoff backoff = new Backoff("PSUBSCRIBE " + String.join(", ", patterns));
         while (!closed) {
             try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), endpoint.clientConfig())) {
-                jedis.ping(); // connects (and authenticates) with the normal timeouts
-                Connection connection = jedis.getConnection();
-                subConnection = connection;
+                jedis.ping(); // connects (and authenticates) with the normal timeouts; subscribed, no read timeout
+                subConnection = jedis;
                 if (closed) {
                     return;
                 }
-                connection.setTimeoutInfinite();
-                connection.sendCommand(Protocol.Command.PSUBSCRIBE, patterns.toArray(String[]::new));
-                int confirmed = 0;
-                while (!closed) {
-                    List<Object> reply = connection.getObjectMultiBulkReply();
-                    String kind = text(reply.get(0));
-                    if (kind.equals("pmessage") && reply.size() == 4) {
-                        deliver(text(reply.get(2)), text(reply.get(3)));
-                    } else if (kind.equals("psubscribe") && ++confirmed == patterns.size()) {
-                        backoff.connected();
-                        subReady.countDown();
-                    }
-                }
+                jedis.psubscribe(new Subscription(backoff), patterns.toArray(String[]::new));
             } catch (JedisException e) {
                 if (!closed) {
                     backoff.failed(e);
@@ -203,8 +190,30 @@ public final class TeleforgeListener implements AutoCloseable {
         }
     }
 
-    private static String text(Object replyPart) {
-        return replyPart instanceof byte[] bytes ? SafeEncoder.encode(bytes) : String.valueOf(replyPart);
+    /** Jedis calls it on the subscriber thread for each confirmation and each message. */
+    private final class Subscription extends JedisPubSub {
+        private final Backoff backoff;
+        private int confirmed;
+
+        Subscription(Backoff backoff) {
+            this.backoff = backoff;
+        }
+
+        @Override
+        public void onPSubscribe(String pattern, int subscribedChannels) {
+            if (++confirmed == patterns.size()) {
+                backoff.connected();
+                subReady.countDown();
+            }
+        }
+
+        @Override
+        public void onPMessage(String pattern, String channel, String message) {
+            deliver(channel, message);
+            if (closed) {
+                punsubscribe(); // closed from inside the consumer: end the subscription on this thread
+            }
+        }
     }
 
     private void checkCompetitors(Jedis jedis) {
@@ -265,7 +274,7 @@ public final class TeleforgeListener implements AutoCloseable {
         if (popping != null && Thread.currentThread() != popper) {
             disconnect(popping::disconnect);
         }
-        Connection subscribed = subConnection;
+        Jedis subscribed = subConnection;
         if (subscribed != null && Thread.currentThread() != subscriber) {
             disconnect(subscribed::disconnect);
         }
@@ -299,7 +308,10 @@ public final class TeleforgeListener implements AutoCloseable {
         return this;
     }
 
-    /** Reconnect pacing for one thread: logs the first failure of an outage at WARN, then waits, doubling. */
+    /**
+     * Reconnect pacing for one thread: logs the first failure of an outage at WARN, then waits, doubling, each wait
+     * jittered ({@link Jitter}).
+     */
     private final class Backoff {
         private final String what;
         private long nanos = minBackoff.toNanos();
@@ -326,7 +338,7 @@ public final class TeleforgeListener implements AutoCloseable {
             }
             down = true;
             try {
-                closing.await(nanos, TimeUnit.NANOSECONDS); // close() ends the wait at once
+                closing.await(Jitter.spread(nanos), TimeUnit.NANOSECONDS); // close() ends the wait at once
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 closed = true;
