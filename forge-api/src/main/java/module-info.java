@@ -8,8 +8,8 @@ module dev.forge.api {
 
     exports dev.forge;
     exports dev.forge.spi;
-    exports dev.forge.internal to dev.forge.engine.v8, dev.forge.testkit, dev.forge.cli, dev.forge.redis,
-            dev.forge.ivr, dev.forge.integrations;
+    exports dev.forge.internal to dev.forge.egress, dev.forge.engine.v8, dev.forge.testkit, dev.forge.cli,
+            dev.forge.redis, dev.forge.ivr, dev.forge.integrations;
 
     uses dev.forge.spi.ScriptEngineProvider;
 }

@@ -4,6 +4,8 @@
  */
 module dev.forge.engine.v8 {
     requires dev.forge.api;
+    // fetch's HTTP client
+    requires dev.forge.egress;
     requires org.slf4j;
     requires com.caoccao.javet;
 

@@ -5,6 +5,8 @@
  */
 module dev.forge.integrations {
     requires transitive dev.forge.api;
+    // system.http's HTTP client
+    requires dev.forge.egress;
     // Jetty serves the integrations' HTTP (IntegrationHttpServer.handler hands out a Jetty Handler)
     requires transitive org.eclipse.jetty.server;
     requires org.slf4j;

@@ -4,20 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
-import dev.forge.internal.EgressClient;
+import dev.forge.egress.internal.EgressClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +41,6 @@ public final class SystemHttp {
     static final int DEFAULT_TIMEOUT_MS = 10_000;
     static final int MAX_ATTEMPTS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SystemHttp.class);
-
-    /** For {@code verify: false}. */
-    private static final SSLSocketFactory TRUSTING = trustingEverything();
 
     private final EgressPolicy egress;
     private final EgressClient client;
@@ -139,8 +128,7 @@ public final class SystemHttp {
     /** One attempt: its own deadline of {@code readTimeout}, as the framework's option means. */
     private CompletableFuture<EgressClient.Response> attempt(String identifier, Options o, List<EgressClient.Header> headers) {
         return client.send(new EgressClient.Request(identifier, o.uri, o.method, headers, o.body,
-                Duration.ofMillis(o.connectTimeout), System.nanoTime() + o.readTimeout * 1_000_000L,
-                o.verify ? null : TRUSTING, o.verify));
+                Duration.ofMillis(o.connectTimeout), System.nanoTime() + o.readTimeout * 1_000_000L, o.verify));
     }
 
     /** Sends again after a transport error, up to {@code attempts} in all; never after a refusal or an oversized body. */
@@ -284,46 +272,5 @@ public final class SystemHttp {
     private static String reason(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
-
-    /** For {@code verify: false}: accepts any certificate and any host name, as the option asks. */
-    private static SSLSocketFactory trustingEverything() {
-        X509ExtendedTrustManager none = new X509ExtendedTrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[]{none}, null);
-            return context.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make a TLS context for verify: false: " + e.getMessage(), e);
-        }
     }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
+import dev.forge.egress.internal.EgressClient;
 import dev.forge.engine.v8.internal.wire.Tags;
-import dev.forge.internal.EgressClient;
 import dev.forge.internal.Json;
 import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
@@ -254,11 +254,11 @@ final class HostOps {
         JsonNode body = args.path("body");
         CompletableFuture<EgressClient.Response> sent;
         try {
-            // the invocation's end cancels the exchange (its socket is closed); the exchange's own deadline is a
+            // the invocation's end cancels the exchange (its connection is closed); the exchange's own deadline is a
             // backstop a little later, so that a fetch never beats the invocation's timeout to it
             sent = http.send(new EgressClient.Request(tenant, uri, args.path("method").asText("GET").toUpperCase(Locale.ROOT),
                     headers, body.isTextual() ? body.textValue() : null, egress.connectTimeout(),
-                    call.deadlineNanos + FETCH_GRACE_NANOS, null, true));
+                    call.deadlineNanos + FETCH_GRACE_NANOS, true));
         } catch (IllegalArgumentException | IllegalStateException e) {
             return "fetch: " + e.getMessage();
         }

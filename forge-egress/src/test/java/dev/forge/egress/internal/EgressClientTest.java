@@ -1,4 +1,4 @@
-package dev.forge.internal;
+package dev.forge.egress.internal;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.forge.EgressPolicy;
@@ -115,7 +115,7 @@ class EgressClientTest {
 
     private static EgressClient.Request request(String tenant, String url, String method, String body) {
         return new EgressClient.Request(tenant, URI.create(url), method, List.of(), body, Duration.ofSeconds(5),
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(10), null, true);
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(10), true);
     }
 
     private static EgressClient.Response ok(CompletableFuture<EgressClient.Response> f) throws Exception {
@@ -259,10 +259,11 @@ class EgressClientTest {
 
     @Test
     void aBodyOfManySmallChunksIsOneBody() throws Exception {
-        // 30,000 one-byte chunks: 150 KB of chunk framing, more than a response head may hold
+        // 30,000 one-byte chunks: 150 KB of chunk framing, more than a response head may hold. Chunk extensions are
+        // read and dropped, but Jetty counts their bytes against the head's limit, so only some chunks have one
         StringBuilder answer = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
         for (int i = 0; i < 30_000; i++) {
-            answer.append("1;ext=x\r\n").append((char) ('a' + i % 26)).append("\r\n");
+            answer.append(i % 100 == 0 ? "1;ext=x\r\n" : "1\r\n").append((char) ('a' + i % 26)).append("\r\n");
         }
         answer.append("0\r\nX-Trailer: t\r\n\r\n");
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
@@ -298,7 +299,7 @@ class EgressClientTest {
                     new EgressClient.Header("Bad Name", "v"), "header name 'Bad Name' is not a valid HTTP header name");
             wrong.forEach((header, message) -> assertEquals(message, assertThrows(IllegalArgumentException.class, () ->
                     client.send(new EgressClient.Request("acme", uri, "GET", List.of(header), null, Duration.ofSeconds(1),
-                            System.nanoTime() + TimeUnit.SECONDS.toNanos(5), null, true))).getMessage()));
+                            System.nanoTime() + TimeUnit.SECONDS.toNanos(5), true))).getMessage()));
         }
     }
 
@@ -310,7 +311,7 @@ class EgressClientTest {
             try (EgressClient client = new EgressClient(policy)) {
                 CompletableFuture<EgressClient.Response> timed = client.send(new EgressClient.Request("acme",
                         URI.create("http://127.0.0.1:" + port + "/"), "GET", List.of(), null, Duration.ofSeconds(5),
-                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), null, true));
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300), true));
                 try (Socket s = hanging.accept()) {
                     assertTrue(readsToEnd(s), "the timed-out exchange closed its connection");
                 }
@@ -356,10 +357,10 @@ class EgressClientTest {
             EgressPolicy policy = EgressPolicy.builder().allow("acme", "victim.test:" + port)
                     .allowPrivate("acme", "127.0.0.0/8")
                     .resolver(host -> List.of(InetAddress.getByName("127.0.0.1"))).build();
-            try (EgressClient client = new EgressClient(policy)) {
+            try (EgressClient client = new EgressClient(policy, trustingIt)) {
                 EgressClient.Response r = ok(client.send(new EgressClient.Request("acme",
                         URI.create("https://victim.test:" + port + "/"), "GET", List.of(), null, Duration.ofSeconds(5),
-                        System.nanoTime() + TimeUnit.SECONDS.toNanos(10), trustingIt.getSocketFactory(), true)));
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(10), true)));
                 assertEquals("ok", r.body());
             }
             assertTrue(served.await(10, TimeUnit.SECONDS));
@@ -387,10 +388,10 @@ class EgressClientTest {
             EgressPolicy policy = EgressPolicy.builder().allow("acme", "victim.test:" + port)
                     .allowPrivate("acme", "127.0.0.0/8")
                     .resolver(host -> List.of(InetAddress.getByName("127.0.0.1"))).build();
-            try (EgressClient client = new EgressClient(policy)) {
+            try (EgressClient client = new EgressClient(policy, trustingIt)) {
                 Throwable e = failure(client.send(new EgressClient.Request("acme",
                         URI.create("https://victim.test:" + port + "/"), "GET", List.of(), null, Duration.ofSeconds(5),
-                        System.nanoTime() + TimeUnit.SECONDS.toNanos(10), trustingIt.getSocketFactory(), true)));
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(10), true)));
                 assertInstanceOf(SSLHandshakeException.class, e);
                 assertTrue(e.getMessage().contains("victim.test"), e.getMessage());
             }
