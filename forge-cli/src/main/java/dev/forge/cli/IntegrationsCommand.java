@@ -3,13 +3,13 @@ package dev.forge.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
 import dev.forge.EngineOptions;
+import dev.forge.integrations.CallEnd;
+import dev.forge.integrations.CallRequest;
 import dev.forge.integrations.Integration;
 import dev.forge.integrations.IntegrationFolder;
 import dev.forge.integrations.IntegrationHost;
 import dev.forge.internal.Json;
 import dev.forge.redis.RedisEndpoint;
-import dev.forge.spi.CallEnd;
-import dev.forge.spi.CallRequest;
 import dev.forge.testkit.integrations.FakeCallControl;
 import dev.forge.testkit.integrations.LocalIntegrationServer;
 

@@ -12,7 +12,6 @@ import dev.forge.integrations.internal.IntegrationBindings;
 import dev.forge.integrations.internal.IntegrationScripts;
 import dev.forge.integrations.internal.SecretBox;
 import dev.forge.integrations.internal.SystemHttp;
-import dev.forge.spi.CallControl;
 import dev.forge.spi.Datastore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,7 +6,6 @@ import dev.forge.Outcome;
 import dev.forge.integrations.internal.EventJson;
 import dev.forge.integrations.stand.LoopbackHttp;
 import dev.forge.engine.v8.logs.CapturedLogs;
-import dev.forge.spi.CallRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -295,8 +294,8 @@ class HooksTest {
                 a.request());
         assertEquals(new CallRequest("tenant1.pbx.com", null, "2125550199", "2125550100", "41", Duration.ofSeconds(20), true),
                 calls.started.poll().request());
-        assertEquals(dev.forge.spi.CallEnd.of("call-1"), calls.ended.poll().end());
-        assertEquals(new dev.forge.spi.CallEnd("call-2", 486, "Busy Here", true), calls.ended.poll().end());
+        assertEquals(dev.forge.integrations.CallEnd.of("call-1"), calls.ended.poll().end());
+        assertEquals(new dev.forge.integrations.CallEnd("call-2", 486, "Busy Here", true), calls.ended.poll().end());
     }
 
     @Test

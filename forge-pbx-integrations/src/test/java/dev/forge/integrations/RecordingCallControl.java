@@ -1,8 +1,5 @@
 package dev.forge.integrations;
 
-import dev.forge.spi.CallControl;
-import dev.forge.spi.CallEnd;
-import dev.forge.spi.CallRequest;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,8 +1,8 @@
 package dev.forge.testkit.integrations;
 
-import dev.forge.spi.CallControl;
-import dev.forge.spi.CallEnd;
-import dev.forge.spi.CallRequest;
+import dev.forge.integrations.CallControl;
+import dev.forge.integrations.CallEnd;
+import dev.forge.integrations.CallRequest;
 
 import java.time.Duration;
 import java.util.Objects;

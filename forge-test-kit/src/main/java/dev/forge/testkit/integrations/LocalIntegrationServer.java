@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.EgressPolicy;
 import dev.forge.EngineOptions;
 import dev.forge.InMemoryDatastore;
+import dev.forge.integrations.CallControl;
 import dev.forge.integrations.HookOutcome;
 import dev.forge.integrations.Integration;
 import dev.forge.integrations.IntegrationHost;
@@ -14,9 +15,8 @@ import dev.forge.integrations.IntegrationRegistry;
 import dev.forge.integrations.PbxEvent;
 import dev.forge.integrations.WebRequest;
 import dev.forge.integrations.WebResponse;
-import dev.forge.testkit.internal.TestJson;
-import dev.forge.spi.CallControl;
 import dev.forge.spi.Datastore;
+import dev.forge.testkit.internal.TestJson;
 
 import java.io.IOException;
 import java.net.URI;

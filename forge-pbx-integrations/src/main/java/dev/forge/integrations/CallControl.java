@@ -1,4 +1,4 @@
-package dev.forge.spi;
+package dev.forge.integrations;
 
 /**
  * The host's hooks for starting and ending calls on behalf of scripts: behind the integrations framework's

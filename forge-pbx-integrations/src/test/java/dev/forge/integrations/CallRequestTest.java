@@ -1,4 +1,4 @@
-package dev.forge.spi;
+package dev.forge.integrations;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.forge.spi;
+package dev.forge.integrations;
 
 /**
  * A request to end a call, as a script gives it to {@code endCall(id, code, expl, forced)}.
