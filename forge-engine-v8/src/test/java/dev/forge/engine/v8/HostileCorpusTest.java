@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -78,7 +79,10 @@ class HostileCorpusTest {
         long allowed = before + limit + OVERHEAD_BYTES;
         assertTrue(peak <= allowed, c.name() + ": an isolate process reached " + (peak >> 20) + " MiB, above "
                 + (allowed >> 20) + " MiB (it was at " + (before >> 20) + " MiB)");
-        Outcome next = forge.invoke(Invocation.builder(bystander.id()).data("{\"routing\":{}}").build());
+        // the promise is that it runs (ok), not how fast: on a loaded machine its process may be a fresh one, so
+        // its deadline leaves room for a cold start (timing lives in BENCHMARKS.md)
+        Outcome next = forge.invoke(Invocation.builder(bystander.id()).data("{\"routing\":{}}")
+                .timeout(Duration.ofSeconds(10)).build());
         assertInstanceOf(Outcome.Ok.class, next, "the next call of another tenant: " + next.toJson());
     }
 
