@@ -1,5 +1,6 @@
 /**
- * Forge's embedding API ({@code dev.forge}) and its service provider interfaces ({@code dev.forge.spi}).
+ * Forge's embedding API ({@code dev.forge}), durable invocations and schedules ({@code dev.forge.durable}), the
+ * Driver types ({@code dev.forge.driver}) and the service provider interfaces ({@code dev.forge.spi}).
  * Depends on Jackson and slf4j-api only; the script engine is found at run time.
  */
 module dev.forge.api {
@@ -7,6 +8,8 @@ module dev.forge.api {
     requires org.slf4j;
 
     exports dev.forge;
+    exports dev.forge.durable;
+    exports dev.forge.driver;
     exports dev.forge.spi;
     exports dev.forge.internal to dev.forge.egress, dev.forge.engine.v8, dev.forge.testkit, dev.forge.cli,
             dev.forge.redis, dev.forge.ivr, dev.forge.integrations;

@@ -2,6 +2,9 @@ package dev.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.forge.driver.AlertDriver;
+import dev.forge.driver.DidDriver;
+import dev.forge.driver.DriverException;
 import dev.forge.internal.Json;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.forge;
 
+import dev.forge.driver.AlertDriver;
+import dev.forge.driver.DidDriver;
 import dev.forge.spi.Bindings;
 import dev.forge.spi.Datastore;
 import dev.forge.spi.EngineConfig;

@@ -5,7 +5,7 @@ import dev.forge.Forge;
 import dev.forge.Limits;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
-import dev.forge.TransportWorker;
+import dev.forge.durable.TransportWorker;
 import dev.forge.redis.RedisDatastore;
 import dev.forge.redis.RedisTransport;
 import dev.forge.spi.TransportOptions;
@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 

@@ -308,7 +308,7 @@ public final class ForgeMetrics implements InvocationListener, AutoCloseable {
 
     /**
      * Listens to {@code transport} for {@value #TRANSPORT_LAG} and {@value #DEAD_LETTERS}: what this node takes from
-     * it (a node running a {@link dev.forge.TransportWorker}). Bind each transport once.
+     * it (a node running a {@link dev.forge.durable.TransportWorker}). Bind each transport once.
      *
      * @return this, for chaining
      * @throws IllegalArgumentException if the transport does not report deliveries ({@link Transport#addListener})

@@ -2,13 +2,13 @@ package dev.forge.micrometer;
 
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
-import dev.forge.InMemoryTransport;
-import dev.forge.InvocationListener;
 import dev.forge.InvocationListener.InvocationEvent;
+import dev.forge.InvocationListener;
 import dev.forge.Isolation;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
-import dev.forge.TransportWorker;
+import dev.forge.durable.InMemoryTransport;
+import dev.forge.durable.TransportWorker;
 import dev.forge.ivr.ControlHandler;
 import dev.forge.ivr.ControlOptions;
 import dev.forge.ivr.IvrClient;

@@ -1,14 +1,14 @@
 package dev.forge.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forge.CronExpression;
 import dev.forge.Forge;
-import dev.forge.InMemoryTransport;
 import dev.forge.Outcome;
-import dev.forge.Scheduler;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
-import dev.forge.TransportWorker;
+import dev.forge.durable.CronExpression;
+import dev.forge.durable.InMemoryTransport;
+import dev.forge.durable.Scheduler;
+import dev.forge.durable.TransportWorker;
 import dev.forge.internal.Json;
 import dev.forge.spi.InvocationMessage;
 import dev.forge.spi.Transport;

@@ -1,6 +1,6 @@
 package dev.forge.testkit;
 
-import dev.forge.InMemoryTransport;
+import dev.forge.durable.InMemoryTransport;
 import dev.forge.spi.Transport;
 import dev.forge.spi.TransportOptions;
 

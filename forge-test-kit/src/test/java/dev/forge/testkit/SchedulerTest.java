@@ -1,13 +1,13 @@
 package dev.forge.testkit;
 
-import dev.forge.CronExpression;
 import dev.forge.Forge;
-import dev.forge.InMemoryTransport;
 import dev.forge.Outcome;
-import dev.forge.Scheduler;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
-import dev.forge.TransportWorker;
+import dev.forge.durable.CronExpression;
+import dev.forge.durable.InMemoryTransport;
+import dev.forge.durable.Scheduler;
+import dev.forge.durable.TransportWorker;
 import dev.forge.internal.Json;
 import dev.forge.spi.TransportOptions;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package dev.forge.testkit;
 
 import dev.forge.Forge;
-import dev.forge.InMemoryTransport;
 import dev.forge.Limits;
 import dev.forge.Outcome;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
-import dev.forge.TransportWorker;
+import dev.forge.durable.InMemoryTransport;
+import dev.forge.durable.TransportWorker;
 import dev.forge.spi.InvocationMessage;
 import dev.forge.spi.Transport;
 import dev.forge.spi.TransportOptions;

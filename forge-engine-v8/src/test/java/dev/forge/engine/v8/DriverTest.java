@@ -1,14 +1,14 @@
 package dev.forge.engine.v8;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.forge.AlertDriver;
-import dev.forge.DidDriver;
-import dev.forge.DriverException;
 import dev.forge.Forge;
 import dev.forge.Invocation;
 import dev.forge.Outcome;
 import dev.forge.Script;
 import dev.forge.ScriptKind;
+import dev.forge.driver.AlertDriver;
+import dev.forge.driver.DidDriver;
+import dev.forge.driver.DriverException;
 import dev.forge.internal.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

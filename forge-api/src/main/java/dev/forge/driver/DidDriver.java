@@ -1,4 +1,4 @@
-package dev.forge;
+package dev.forge.driver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A DID driver, as ScriptForge defines it: a Driver script exporting {@code search}, {@code allocate},
- * {@code release} and {@code list}. Get one from {@link Forge#didDriver(String)}; each method calls the
+ * {@code release} and {@code list}. Get one from {@link dev.forge.Forge#didDriver(String)}; each method calls the
  * script's function of the same name and checks what it returns.
  *
  * <p>Every method throws {@link DriverException} when the function fails, times out or returns the wrong

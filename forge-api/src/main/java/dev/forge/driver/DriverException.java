@@ -1,4 +1,6 @@
-package dev.forge;
+package dev.forge.driver;
+
+import dev.forge.Outcome;
 
 /**
  * A driver function failed, timed out, or returned something other than its contract's shape. The

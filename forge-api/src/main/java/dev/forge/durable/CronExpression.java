@@ -1,4 +1,6 @@
-package dev.forge;
+package dev.forge.durable;
+
+import dev.forge.Forge;
 
 import java.time.Duration;
 import java.time.Instant;

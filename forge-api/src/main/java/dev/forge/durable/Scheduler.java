@@ -1,4 +1,4 @@
-package dev.forge;
+package dev.forge.durable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
-package dev.forge;
+package dev.forge.durable;
 
+import dev.forge.Outcome;
 import dev.forge.internal.TransportListeners;
 import dev.forge.internal.TransportOutcomes;
 import dev.forge.spi.InvocationMessage;

@@ -1,10 +1,10 @@
-package dev.forge;
+package dev.forge.driver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * An alert driver: a Driver script exporting {@code send(alert)}, which returns whether the alert went out.
- * Get one from {@link Forge#alertDriver(String)}.
+ * Get one from {@link dev.forge.Forge#alertDriver(String)}.
  *
  * <p>Thread-safety: thread-safe.
  *

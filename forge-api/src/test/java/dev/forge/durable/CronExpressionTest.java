@@ -1,5 +1,6 @@
-package dev.forge;
+package dev.forge.durable;
 
+import dev.forge.Forge;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

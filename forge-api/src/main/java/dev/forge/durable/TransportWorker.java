@@ -1,5 +1,9 @@
-package dev.forge;
+package dev.forge.durable;
 
+import dev.forge.Forge;
+import dev.forge.Invocation;
+import dev.forge.Outcome;
+import dev.forge.ScriptException;
 import dev.forge.spi.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
