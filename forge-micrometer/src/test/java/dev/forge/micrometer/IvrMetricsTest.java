@@ -120,6 +120,8 @@ class IvrMetricsTest {
                 back.countDown();
             }
         });
+        // the client's handshake can finish before the platform has entered the connection
+        assertTrue(platform.awaitConnections(1, WAIT), "the platform never saw the client's connection");
         platform.disconnectAll();
         assertTrue(back.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "no reconnect within " + WAIT);
         assertEquals(1, count(IvrMetrics.DISCONNECTS));

@@ -377,6 +377,24 @@ public final class FakeIvrPlatform implements AutoCloseable {
         return sessions.size();
     }
 
+    /**
+     * Waits until at least {@code count} connections are open. A client's handshake can complete before this
+     * side has entered the connection, so wait for it before {@link #disconnectAll()} is meant to reach it.
+     */
+    public boolean awaitConnections(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sessions) {
+            while (sessions.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(sessions, left);
+            }
+            return true;
+        }
+    }
+
     // ---- calls
 
     /** Component 224 starts: sends {@code ivrevents.api_start} to every ivrevents subscriber. */
@@ -1013,7 +1031,10 @@ public final class FakeIvrPlatform implements AutoCloseable {
 
         @Override
         public void onOpen(Session session, EndpointConfig config) {
-            platform.sessions.add(session);
+            synchronized (platform.sessions) {
+                platform.sessions.add(session);
+                platform.sessions.notifyAll();
+            }
             session.addMessageHandler(String.class,
                     (MessageHandler.Whole<String>) text -> platform.onRequest(session, text));
         }
