@@ -34,15 +34,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>{@code
  * try (Forge forge = Forge.builder().build()) {
- *     forge.scripts().put(Script.of("acme", "route", ScriptKind.SCRIPT,
+ *     forge.load(Script.of("acme", "route", ScriptKind.SCRIPT,
  *             "function main(data) { data.routing.note = 'hi'; return data; }"));
  *     Outcome outcome = forge.invoke("acme/route", "{\"routing\":{}}");
  * }
  * }</pre>
  *
  * <p>The engine is found with {@link ServiceLoader} (add {@code forge-engine-v8}) unless the builder is
- * given one. Scripts are looked up in the {@link ScriptStore} on every call, so replacing a script in the
- * store takes effect on the next call, in a fresh isolate.
+ * given one. A host adds, replaces and removes scripts with {@link #load} and {@link #unload}. Scripts are
+ * looked up in the {@link ScriptStore} on every call, so a script that another node (or the host, through the
+ * store it gave the builder) puts in a shared store takes effect on the next call, in a fresh isolate.
  *
  * <p>Every misbehaviour of a script is an {@link Outcome}; {@code invoke} throws only for the host's
  * mistakes: an unknown script id, a closed Forge, or bad arguments.
@@ -60,6 +61,7 @@ public final class Forge implements AutoCloseable {
     public static final Duration MAX_VOICE_CALL = Duration.ofHours(12);
 
     private final ScriptStore store;
+    private final ScriptStore readOnlyStore;
     private final ScriptEngine engine;
     private final Limits limits;
     private final EngineOptions engineOptions;
@@ -71,6 +73,7 @@ public final class Forge implements AutoCloseable {
 
     private Forge(Builder b, ScriptEngineProvider provider) {
         this.store = b.store != null ? b.store : new InMemoryScriptStore();
+        this.readOnlyStore = new ReadOnlyScripts(store);
         this.limits = b.limits;
         this.engineOptions = b.engineOptions;
         this.transport = b.transport;
@@ -87,9 +90,13 @@ public final class Forge implements AutoCloseable {
         return new Builder();
     }
 
-    /** The store scripts are looked up in. */
+    /**
+     * The scripts this Forge finds, to read: {@code find} and {@code list}. There is one way to add a script,
+     * {@link #load} (which checks its bindings and builds its first isolate), and one to remove it,
+     * {@link #unload}; {@code put} and {@code remove} on this view throw {@link UnsupportedOperationException}.
+     */
     public ScriptStore scripts() {
-        return store;
+        return readOnlyStore;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.caoccao.javet.interop.V8Runtime;
 import com.caoccao.javet.values.reference.V8ValueFunction;
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.InMemoryScriptStore;
 import dev.forge.Isolation;
 import dev.forge.Outcome;
 import dev.forge.Script;
@@ -56,12 +57,13 @@ public class ColdStartBenchmark {
     public String ids;
 
     private Forge forge;
+    private final InMemoryScriptStore store = new InMemoryScriptStore();
     private long counter;
     private final ArrayDeque<V8Runtime> rawRuntimes = new ArrayDeque<>();
 
     @Setup(Level.Trial)
     public void setUp() {
-        forge = Forge.builder()
+        forge = Forge.builder().scriptStore(store)
                 .engineOptions(EngineOptions.builder().maxIsolates(MAX_ISOLATES).isolation(Isolation.IN_PROCESS).build())
                 .build();
         Outcome first = forge();
@@ -95,7 +97,7 @@ public class ColdStartBenchmark {
         if ("unique".equals(ids)) {
             // keep the host's store bounded; the engine is not told (there is no API for it besides load)
             Outcome o = forge.invoke(script.id(), Routing.DATA);
-            forge.scripts().remove(script.id());
+            store.remove(script.id());
             return o;
         }
         return forge.invoke(script.id(), Routing.DATA);

@@ -2,6 +2,7 @@ package dev.forge.engine.v8;
 
 import dev.forge.EngineOptions;
 import dev.forge.Forge;
+import dev.forge.InMemoryScriptStore;
 import dev.forge.Invocation;
 import dev.forge.Limits;
 import dev.forge.Outcome;
@@ -182,12 +183,13 @@ class IsolatePoolTest {
     @Test
     void theListenerSeesEveryOutcome() {
         List<dev.forge.InvocationListener.InvocationEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (Forge forge = Forge.builder().engine(new V8EngineProvider()).listener(events::add).build()) {
+        InMemoryScriptStore store = new InMemoryScriptStore();
+        try (Forge forge = Forge.builder().engine(new V8EngineProvider()).scriptStore(store).listener(events::add).build()) {
             forge.load(Script.of("t", "s.js", ScriptKind.SCRIPT, "function main(d) { if (d.no) throw '486 Busy Here'; return d; }"));
             forge.invoke(Invocation.builder("t/s.js").data("{}").callId("c1").build());
             forge.invoke(Invocation.builder("t/s.js").data("{\"no\":1}").callId("c2").build());
             // put straight into the store, a script is built by its first call
-            forge.scripts().put(Script.of("t", "cold.js", ScriptKind.SCRIPT, "function main(d) { return d; }"));
+            store.put(Script.of("t", "cold.js", ScriptKind.SCRIPT, "function main(d) { return d; }"));
             forge.invoke(Invocation.builder("t/cold.js").data("{}").callId("c3").build());
         }
         assertEquals(3, events.size());
