@@ -117,18 +117,23 @@ final class Args {
     /** A positive whole number, e.g. {@code --threads 4}. */
     int positiveInt(String flag, int fallback) {
         String text = values.get(flag);
-        if (text == null) {
-            return fallback;
-        }
+        return text == null ? fallback : wholeNumber(flag, text, 1, Integer.MAX_VALUE, "a positive whole number");
+    }
+
+    /**
+     * {@code text} as a whole number from {@code min} to {@code max}; otherwise a usage error
+     * {@code "<flag>: must be <expected>, got '<text>'"}.
+     */
+    static int wholeNumber(String flag, String text, int min, int max, String expected) {
         try {
             int n = Integer.parseInt(text.trim());
-            if (n > 0) {
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below with the value
         }
-        throw new UsageException(flag + ": must be a positive whole number, got '" + text + "'");
+        throw new UsageException(flag + ": must be " + expected + ", got '" + text + "'");
     }
 
     /** A number of seconds, at least {@code min}, e.g. {@code --seconds 2.5}. */

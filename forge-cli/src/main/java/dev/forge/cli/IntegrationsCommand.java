@@ -145,27 +145,11 @@ final class IntegrationsCommand {
     }
 
     private static int logLevel(String text) {
-        try {
-            int level = Integer.parseInt(text.trim());
-            if (level >= 0 && level <= 9) {
-                return level;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--log-level: must be a level from 0 (least) to 9 (everything), got '" + text + "'");
+        return Args.wholeNumber("--log-level", text, 0, 9, "a level from 0 (least) to 9 (everything)");
     }
 
     private static int port(String text) {
-        try {
-            int p = Integer.parseInt(text.trim());
-            if (p >= 0 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("--port: must be a port number from 0 to 65535, got '" + text + "'");
+        return Args.wholeNumber("--port", text, 0, 65535, "a port number from 0 to 65535");
     }
 
     private static void print(PrintStream out, String line) {

@@ -229,15 +229,7 @@ final class IvrAgentCommand {
     }
 
     private static int positive(String flag, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the value
-        }
-        throw new UsageException(flag + ": must be a whole number above 0, got '" + value + "'");
+        return Args.wholeNumber(flag, value, 1, Integer.MAX_VALUE, "a whole number above 0");
     }
 
     /** The URL without its token, for messages: tokens are never printed. */

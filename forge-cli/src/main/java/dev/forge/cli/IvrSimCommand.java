@@ -84,16 +84,7 @@ final class IvrSimCommand {
     }
 
     private static int port(Args args) {
-        String text = args.value("--port").orElse("0");
-        try {
-            int port = Integer.parseInt(text.trim());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the value
-        }
-        throw new UsageException("--port: must be 0 (a free port) to 65535, got '" + text + "'");
+        return Args.wholeNumber("--port", args.value("--port").orElse("0"), 0, 65535, "0 (a free port) to 65535");
     }
 
     private static FakeIvrScenario read(String file) {

@@ -420,22 +420,12 @@ public final class ForgeMetrics implements InvocationListener, AutoCloseable {
 
         /** As {@link #tags(Iterable)}, as key, value, key, value, ... */
         public Builder tags(String... keyValues) {
-            Objects.requireNonNull(keyValues, "tags");
-            if (keyValues.length % 2 != 0) {
-                throw new IllegalArgumentException("tags: give keys and values in pairs, got " + keyValues.length
-                        + " strings: " + List.of(keyValues));
-            }
-            this.tags = this.tags.and(keyValues);
+            this.tags = CommonTags.and(tags, keyValues);
             return this;
         }
 
         public ForgeMetrics build() {
-            for (Tag t : tags) {
-                if (List.of(TAG_TENANT, TAG_OUTCOME, TAG_ERROR, TAG_REDELIVERY).contains(t.getKey())) {
-                    throw new IllegalArgumentException("tags: '" + t.getKey() + "' is a tag ForgeMetrics sets itself;"
-                            + " name yours differently");
-                }
-            }
+            CommonTags.refuseOwn(tags, Set.of(TAG_TENANT, TAG_OUTCOME, TAG_ERROR, TAG_REDELIVERY), "ForgeMetrics");
             return new ForgeMetrics(this);
         }
     }

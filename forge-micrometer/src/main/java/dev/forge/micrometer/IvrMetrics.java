@@ -17,7 +17,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -203,22 +202,12 @@ public final class IvrMetrics implements AutoCloseable {
 
         /** As {@link #tags(Iterable)}, as key, value, key, value, ... */
         public Builder tags(String... keyValues) {
-            Objects.requireNonNull(keyValues, "tags");
-            if (keyValues.length % 2 != 0) {
-                throw new IllegalArgumentException("tags: give keys and values in pairs, got " + keyValues.length
-                        + " strings: " + List.of(keyValues));
-            }
-            this.tags = this.tags.and(keyValues);
+            this.tags = CommonTags.and(tags, keyValues);
             return this;
         }
 
         public IvrMetrics build() {
-            for (Tag t : tags) {
-                if (t.getKey().equals(TAG_REASON)) {
-                    throw new IllegalArgumentException("tags: '" + TAG_REASON + "' is a tag IvrMetrics sets itself;"
-                            + " name yours differently");
-                }
-            }
+            CommonTags.refuseOwn(tags, Set.of(TAG_REASON), "IvrMetrics");
             return new IvrMetrics(this);
         }
     }

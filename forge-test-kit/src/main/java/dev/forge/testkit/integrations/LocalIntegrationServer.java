@@ -160,9 +160,11 @@ public final class LocalIntegrationServer implements AutoCloseable {
             return this;
         }
 
-        /** Which {@code console.trace} levels are logged: 0 (least) to 9 (everything); 5 by default. */
+        /**
+         * Which {@code console.trace} levels are logged: 0 (least) to 9 (everything); 5 by default. Checked by
+         * {@link IntegrationHost.Builder#traceLevel} when the server starts.
+         */
         public Builder traceLevel(int value) {
-            IntegrationHost.builder(new IntegrationRegistry()).traceLevel(value); // the same check, the same error
             this.traceLevel = value;
             return this;
         }
